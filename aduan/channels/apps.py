@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ChannelsConfig(AppConfig):
+    name = "aduan.channels"
+    label = "channels"
+    verbose_name = "Kanal"

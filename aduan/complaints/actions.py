@@ -1,0 +1,405 @@
+"""Every change to a complaint is one of these named actions.
+
+Each action checks who may do it and from which status, changes the complaint, records a
+timeline event and (through `event_recorded`) schedules side effects, all in one
+transaction. Views, tasks and channels call these; nothing else saves a complaint's status.
+"""
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aduan.org.access import access_for
+from aduan.org.models import Unit
+from aduan.regions.models import Region
+from aduan.sla import deadlines
+
+from .models import Category, Complaint, Event, Status, Urgency
+from .signals import event_recorded
+
+S = Status
+
+
+class ActionError(Exception):
+    """An action that cannot be done; the message is shown to the user."""
+
+
+class NotAllowed(ActionError):
+    pass
+
+
+def _label(actor) -> str:
+    if actor is None:
+        return "Sistem"
+    if isinstance(actor, str):
+        return actor
+    position = actor.positions.filter(is_active=True).select_related("unit").first()
+    name = actor.get_full_name() or actor.get_username()
+    return f"{name} ({position})" if position else name
+
+
+def record(complaint: Complaint, kind: str, actor=None, note: str = "", public: bool = False,
+           data: dict | None = None, at: datetime | None = None) -> Event:
+    """Write one timeline event and tell the layers above about it."""
+    event = Event.objects.create(
+        complaint=complaint, kind=kind,
+        actor=actor if actor is not None and not isinstance(actor, str) else None,
+        actor_label=_label(actor), note=note, public=public, data=data or {},
+        created_at=at or timezone.now(),
+    )
+    event_recorded.send(sender=Event, event=event)
+    return event
+
+
+def _require_status(complaint: Complaint, allowed: Iterable[str], action: str) -> None:
+    if complaint.status not in set(allowed):
+        raise ActionError(
+            _("Aksi “%(action)s” tidak bisa dilakukan pada aduan berstatus %(status)s.")
+            % {"action": action, "status": complaint.get_status_display()}
+        )
+
+
+def _require_staff(actor, complaint: Complaint, *, triage: bool = False) -> None:
+    access = access_for(actor)
+    if triage and not access.is_triage:
+        raise NotAllowed(_("Hanya tim triase yang boleh melakukan ini."))
+    if not access.may_act_on(complaint.owner):
+        raise NotAllowed(_("Anda tidak berwenang atas aduan ini."))
+
+
+def _lock(complaint: Complaint) -> Complaint:
+    """Re-read the row under a lock so two actions never interleave."""
+    return Complaint.objects.select_for_update().select_related("category", "owner").get(
+        pk=complaint.pk
+    )
+
+
+def _save(complaint: Complaint, *fields: str) -> None:
+    complaint.save(update_fields=[*fields, "updated_at"])
+
+
+def _start_clocks(complaint: Complaint, now: datetime) -> None:
+    due = deadlines.for_complaint(complaint.category_id, complaint.urgency, now)
+    complaint.first_response_due = None if complaint.first_response_at else due.first_response
+    complaint.resolution_due = due.resolution
+    complaint.next_due = complaint.first_response_due or complaint.resolution_due
+
+
+# --- triage team --------------------------------------------------------------------------
+
+@transaction.atomic
+def classify(complaint: Complaint, actor, *, category: Category | None = None,
+             urgency: str | None = None, region: Region | None = None,
+             rt: int | None = None, rw: int | None = None) -> Complaint:
+    """Confirm or correct category, urgency and place (the triage team's one click)."""
+    complaint = _lock(complaint)
+    _require_staff(actor, complaint)
+    if not complaint.is_open:
+        raise ActionError(_("Aduan sudah ditutup."))
+    changes: dict[str, str] = {}
+    if category is not None and category.pk != complaint.category_id:
+        changes["category"] = f"{complaint.category_id or '-'} → {category.pk}"
+        complaint.category, complaint.category_confidence = category, 1.0
+    if urgency and urgency != complaint.urgency:
+        changes["urgency"] = f"{complaint.urgency} → {urgency}"
+        complaint.urgency = urgency
+    if region is not None and (region.pk != complaint.region_id or rt != complaint.rt
+                               or rw != complaint.rw):
+        changes["region"] = f"{complaint.region_id or '-'} → {region.pk} RT {rt} RW {rw}"
+        complaint.region, complaint.rt, complaint.rw = region, rt, rw
+    _save(complaint, "category", "category_confidence", "urgency", "region", "rt", "rw")
+    record(complaint, "classified", actor, data={"changes": changes, "confirmed": not changes})
+    return complaint
+
+
+@transaction.atomic
+def assign(complaint: Complaint, unit: Unit, actor=None, reason: str = "",
+           automatic: bool = False) -> Complaint:
+    """Give a complaint an owner unit; SLA clocks start (or move to the new owner)."""
+    complaint = _lock(complaint)
+    if actor is not None:
+        _require_staff(actor, complaint)
+        if not access_for(actor).is_triage and not access_for(actor).covers(unit):
+            raise NotAllowed(_("Unit tujuan berada di luar wewenang Anda."))
+    _require_status(complaint, [S.NEW, S.ASSIGNED, S.IN_PROGRESS, S.WAITING_CITIZEN],
+                    _("tugaskan"))
+    now = timezone.now()
+    previous = complaint.owner
+    complaint.owner, complaint.assignee = unit, None
+    if complaint.status == S.NEW:
+        complaint.status = S.ASSIGNED
+        complaint.assigned_at = now
+        _start_clocks(complaint, now)
+    _save(complaint, "owner", "assignee", "status", "assigned_at", "first_response_due",
+          "resolution_due", "next_due")
+    record(complaint, "assigned", actor, note=reason, public=True,
+           data={"from": previous.pk, "to": unit.pk, "unit": unit.name, "automatic": automatic})
+    return complaint
+
+
+@transaction.atomic
+def return_to_triage(complaint: Complaint, actor, reason: str) -> Complaint:
+    """An owner says this is not theirs; the triage team decides again."""
+    from .routing import triage_unit
+
+    complaint = _lock(complaint)
+    _require_staff(actor, complaint)
+    _require_status(complaint, [S.ASSIGNED, S.IN_PROGRESS], _("kembalikan ke triase"))
+    if not reason.strip():
+        raise ActionError(_("Tuliskan alasannya."))
+    complaint.owner, complaint.status = triage_unit(), S.NEW
+    _save(complaint, "owner", "status")
+    record(complaint, "returned", actor, note=reason)
+    return complaint
+
+
+@transaction.atomic
+def reject(complaint: Complaint, actor, reason: str) -> Complaint:
+    complaint = _lock(complaint)
+    _require_staff(actor, complaint, triage=True)
+    _require_status(complaint, [S.NEW, S.ASSIGNED, S.WAITING_CITIZEN], _("tolak"))
+    if not reason.strip():
+        raise ActionError(_("Alasan penolakan wajib diisi; alasan ini dikirim ke pelapor."))
+    complaint.status, complaint.closed_at, complaint.next_due = S.REJECTED, timezone.now(), None
+    _save(complaint, "status", "closed_at", "next_due")
+    record(complaint, "rejected", actor, note=reason, public=True)
+    return complaint
+
+
+@transaction.atomic
+def forward(complaint: Complaint, external: Unit, actor, reason: str = "") -> Complaint:
+    """Outside the city's authority: hand to a named external body (PLN, BPJS, ...)."""
+    complaint = _lock(complaint)
+    _require_staff(actor, complaint)
+    _require_status(complaint, [S.NEW, S.ASSIGNED, S.IN_PROGRESS, S.WAITING_CITIZEN],
+                    _("alihkan"))
+    if external.kind != Unit.Kind.EXTERNAL:
+        raise ActionError(_("Pilih instansi luar sebagai tujuan pengalihan."))
+    complaint.status, complaint.forwarded_to = S.FORWARDED, external
+    complaint.closed_at, complaint.next_due = timezone.now(), None
+    _save(complaint, "status", "forwarded_to", "closed_at", "next_due")
+    record(complaint, "forwarded", actor, note=reason, public=True,
+           data={"to": external.pk, "unit": external.name})
+    return complaint
+
+
+@transaction.atomic
+def merge(complaint: Complaint, into: Complaint, actor=None, automatic: bool = False) -> Complaint:
+    """Mark a duplicate; its reporter follows the surviving complaint."""
+    complaint = _lock(complaint)
+    if actor is not None:
+        _require_staff(actor, complaint)
+    if into.pk == complaint.pk or into.duplicate_of_id == complaint.pk:
+        raise ActionError(_("Aduan tidak bisa digabung dengan dirinya sendiri."))
+    _require_status(complaint, [S.NEW, S.ASSIGNED, S.IN_PROGRESS, S.WAITING_CITIZEN],
+                    _("gabungkan"))
+    if not into.is_open:
+        raise ActionError(_("Aduan tujuan sudah ditutup."))
+    complaint.status, complaint.duplicate_of = S.DUPLICATE, into
+    complaint.closed_at, complaint.next_due = timezone.now(), None
+    _save(complaint, "status", "duplicate_of", "closed_at", "next_due")
+    record(complaint, "merged", actor, public=True,
+           data={"into": into.ref, "automatic": automatic})
+    record(into, "merged_in", actor, data={"from": complaint.ref})
+    return complaint
+
+
+# --- owners -------------------------------------------------------------------------------
+
+def _first_response(complaint: Complaint, now: datetime) -> None:
+    if complaint.first_response_at is None:
+        complaint.first_response_at = now
+        complaint.first_response_due = None
+    complaint.next_due = complaint.resolution_due
+
+
+@transaction.atomic
+def acknowledge(complaint: Complaint, actor, note: str = "") -> Complaint:
+    """A human official takes it on: the first-response clock stops."""
+    complaint = _lock(complaint)
+    _require_staff(actor, complaint)
+    _require_status(complaint, [S.ASSIGNED], _("terima"))
+    now = timezone.now()
+    complaint.status, complaint.assignee = S.IN_PROGRESS, actor
+    _first_response(complaint, now)
+    _save(complaint, "status", "assignee", "first_response_at", "first_response_due", "next_due")
+    record(complaint, "acknowledged", actor, note=note, public=True)
+    return complaint
+
+
+@transaction.atomic
+def reply(complaint: Complaint, actor, text: str) -> Complaint:
+    """An answer to the citizen, on their channel; counts as a response."""
+    complaint = _lock(complaint)
+    _require_staff(actor, complaint)
+    if not text.strip():
+        raise ActionError(_("Balasan kosong."))
+    if complaint.status in (S.REJECTED, S.DUPLICATE):
+        raise ActionError(_("Aduan ini sudah ditutup."))
+    if complaint.status not in (S.NEW,):
+        _first_response(complaint, timezone.now())
+        _save(complaint, "first_response_at", "first_response_due", "next_due")
+    record(complaint, "reply", actor, note=text, public=True)
+    return complaint
+
+
+@transaction.atomic
+def note_progress(complaint: Complaint, actor, note: str, photo_ids: list[int] = ()) -> Complaint:
+    complaint = _lock(complaint)
+    _require_staff(actor, complaint)
+    _require_status(complaint, [S.ASSIGNED, S.IN_PROGRESS], _("catat progres"))
+    if not note.strip() and not photo_ids:
+        raise ActionError(_("Tulis catatan atau lampirkan foto."))
+    if complaint.status == S.ASSIGNED:
+        complaint.status, complaint.assignee = S.IN_PROGRESS, actor
+        _first_response(complaint, timezone.now())
+        _save(complaint, "status", "assignee", "first_response_at", "first_response_due",
+              "next_due")
+    record(complaint, "progress", actor, note=note, public=True,
+           data={"photos": list(photo_ids)})
+    return complaint
+
+
+@transaction.atomic
+def ask_citizen(complaint: Complaint, actor, question: str) -> Complaint:
+    """Wait for the reporter: clocks pause until they answer or the wait runs out."""
+    complaint = _lock(complaint)
+    _require_staff(actor, complaint)
+    _require_status(complaint, [S.NEW, S.ASSIGNED, S.IN_PROGRESS], _("tanya pelapor"))
+    if not question.strip():
+        raise ActionError(_("Tuliskan pertanyaan untuk pelapor."))
+    now = timezone.now()
+    complaint.status_before_wait, complaint.status = complaint.status, S.WAITING_CITIZEN
+    if complaint.status_before_wait != S.NEW:
+        _first_response(complaint, now)
+    complaint.next_due = deadlines.waiting_until(now)
+    _save(complaint, "status", "status_before_wait", "first_response_at", "first_response_due",
+          "next_due")
+    record(complaint, "asked_citizen", actor, note=question, public=True)
+    return complaint
+
+
+@transaction.atomic
+def resolve(complaint: Complaint, actor, note: str, photo_ids: list[int] = ()) -> Complaint:
+    """Report the fix; categories that require it need an after photo."""
+    from aduan.evidence.models import Photo
+
+    complaint = _lock(complaint)
+    _require_staff(actor, complaint)
+    _require_status(complaint, [S.ASSIGNED, S.IN_PROGRESS], _("selesaikan"))
+    if not note.strip():
+        raise ActionError(_("Tuliskan apa yang sudah dikerjakan."))
+    needs_photo = complaint.category is None or complaint.category.requires_after_photo
+    has_after = Photo.objects.filter(complaint=complaint, tag=Photo.Tag.AFTER).exists()
+    if needs_photo and not has_after:
+        raise ActionError(_("Kategori ini mewajibkan foto sesudah (bukti perbaikan)."))
+    now = timezone.now()
+    complaint.status, complaint.resolved_at = S.RESOLVED, now
+    if complaint.assignee_id is None:
+        complaint.assignee = actor
+    _first_response(complaint, now)
+    complaint.next_due = deadlines.confirmation_until(now)
+    _save(complaint, "status", "resolved_at", "assignee", "first_response_at",
+          "first_response_due", "next_due")
+    record(complaint, "resolved", actor, note=note, public=True, data={"photos": list(photo_ids)})
+    return complaint
+
+
+@transaction.atomic
+def escalate(complaint: Complaint, to_unit: Unit, reason: str, deadline: str = "") -> Complaint:
+    """A missed deadline: the owner's parent unit takes over supervision (system action)."""
+    complaint = _lock(complaint)
+    if not complaint.is_open:
+        raise ActionError(_("Aduan sudah ditutup."))
+    previous = complaint.owner
+    complaint.owner, complaint.escalation_level = to_unit, complaint.escalation_level + 1
+    _save(complaint, "owner", "escalation_level")
+    record(complaint, "escalated", None, note=reason,
+           data={"from": previous.pk, "to": to_unit.pk, "unit": to_unit.name,
+                 "deadline": deadline, "level": complaint.escalation_level})
+    return complaint
+
+
+# --- citizen ------------------------------------------------------------------------------
+
+@transaction.atomic
+def add_citizen_message(complaint: Complaint, text: str, photo_ids: list[int] = (),
+                        data: dict | None = None) -> Complaint:
+    """The reporter writes again: an answer to our question restarts the clocks."""
+    from aduan.triage.pii import mask
+
+    complaint = _lock(complaint)
+    if complaint.status in (S.CLOSED, S.REJECTED, S.FORWARDED, S.DUPLICATE):
+        raise ActionError(_("Aduan ini sudah ditutup; kirim aduan baru."))
+    now = timezone.now()
+    if complaint.status == S.WAITING_CITIZEN:
+        complaint.status = complaint.status_before_wait or S.ASSIGNED
+        complaint.status_before_wait = ""
+    if complaint.status in (S.ASSIGNED, S.IN_PROGRESS) and complaint.first_response_at:
+        complaint.next_due = min(
+            filter(None, [complaint.resolution_due,
+                          deadlines.next_response(complaint.category_id, complaint.urgency, now)])
+        )
+    _save(complaint, "status", "status_before_wait", "next_due")
+    record(complaint, "citizen_message", "Pelapor", note=mask(text), public=True,
+           data={"photos": list(photo_ids), **(data or {})})
+    return complaint
+
+
+@transaction.atomic
+def confirm(complaint: Complaint) -> Complaint:
+    complaint = _lock(complaint)
+    _require_status(complaint, [S.RESOLVED], _("konfirmasi"))
+    complaint.status, complaint.closed_at, complaint.next_due = S.CLOSED, timezone.now(), None
+    _save(complaint, "status", "closed_at", "next_due")
+    record(complaint, "confirmed", "Pelapor", public=True)
+    return complaint
+
+
+@transaction.atomic
+def close_unconfirmed(complaint: Complaint) -> Complaint:
+    """No objection within the confirmation window: close it (system action)."""
+    complaint = _lock(complaint)
+    _require_status(complaint, [S.RESOLVED], _("tutup otomatis"))
+    complaint.status, complaint.closed_at, complaint.next_due = S.CLOSED, timezone.now(), None
+    _save(complaint, "status", "closed_at", "next_due")
+    record(complaint, "closed", None, public=True)
+    return complaint
+
+
+@transaction.atomic
+def reopen(complaint: Complaint, reason: str) -> Complaint:
+    """The citizen says it is not fixed: back to work, clocks restart."""
+    from aduan.triage.pii import mask
+
+    complaint = _lock(complaint)
+    _require_status(complaint, [S.RESOLVED], _("buka kembali"))
+    now = timezone.now()
+    complaint.status, complaint.resolved_at = S.IN_PROGRESS, None
+    due = deadlines.for_complaint(complaint.category_id, complaint.urgency, now)
+    complaint.resolution_due = due.resolution
+    complaint.next_due = min(due.resolution, deadlines.next_response(
+        complaint.category_id, complaint.urgency, now))
+    _save(complaint, "status", "resolved_at", "resolution_due", "next_due")
+    record(complaint, "reopened", "Pelapor", note=mask(reason), public=True)
+    return complaint
+
+
+@transaction.atomic
+def rate(complaint: Complaint, stars: int, comment: str = "") -> Complaint:
+    from aduan.triage.pii import mask
+
+    complaint = _lock(complaint)
+    _require_status(complaint, [S.RESOLVED, S.CLOSED], _("beri nilai"))
+    if not 1 <= int(stars) <= 5:
+        raise ActionError(_("Nilai harus 1 sampai 5."))
+    complaint.rating, complaint.rating_comment = int(stars), mask(comment)[:500]
+    _save(complaint, "rating", "rating_comment")
+    record(complaint, "rated", "Pelapor", note=complaint.rating_comment, public=True,
+           data={"stars": complaint.rating})
+    return complaint
+
+

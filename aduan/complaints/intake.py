@@ -1,0 +1,144 @@
+"""A normalised message becomes a complaint: triage, routing, acknowledgement.
+
+Every channel (web form, WhatsApp, Telegram, e-mail...) turns its payload into an
+`IncomingMessage` and calls `receive` (threading) or `open_complaint` (always new).
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from aduan.regions.models import Region
+
+from . import actions
+from .models import Category, Complaint, Reporter, Status, Urgency
+from .reference import new_reference
+from .routing import route, triage_unit
+
+
+@dataclass
+class IncomingMessage:
+    channel: str
+    text: str
+    handle: str = ""
+    name: str = ""
+    phone: str = ""
+    email: str = ""
+    anonymous: bool = False
+    lat: float | None = None
+    lng: float | None = None
+    region_code: str | None = None
+    rt: int | None = None
+    rw: int | None = None
+    category_code: str | None = None
+    channel_account_id: int | None = None
+    received_at: datetime | None = None
+    photos: list[bytes] = field(default_factory=list)
+    data: dict = field(default_factory=dict)
+
+
+def _reporter(msg: IncomingMessage) -> Reporter | None:
+    if msg.anonymous and not msg.handle:
+        return None
+    if msg.handle:
+        reporter, _ = Reporter.objects.get_or_create(channel=msg.channel, handle=msg.handle)
+    else:
+        reporter = Reporter(channel=msg.channel)
+    for attr in ("name", "phone", "email"):
+        value = getattr(msg, attr)
+        if value and not getattr(reporter, attr):
+            setattr(reporter, attr, value[:200])
+    reporter.save()
+    return reporter
+
+
+def _place(msg: IncomingMessage, found_code: str | None) -> Region | None:
+    if msg.region_code:
+        return Region.objects.filter(code=msg.region_code).first()
+    if msg.lat is not None and msg.lng is not None:
+        from aduan.regions.loader import kelurahan_at
+
+        region = kelurahan_at(msg.lat, msg.lng)
+        if region is not None:
+            return region
+    return Region.objects.filter(code=found_code).first() if found_code else None
+
+
+def analyse(text: str, lat: float | None = None, lng: float | None = None):
+    from aduan.triage.pipeline import analyse as triage_analyse
+
+    return triage_analyse(text, lat=lat, lng=lng)
+
+
+@transaction.atomic
+def open_complaint(msg: IncomingMessage) -> Complaint:
+    """Create a complaint from a first message, triage it, route it, acknowledge it."""
+    now = msg.received_at or timezone.now()
+    result = analyse(msg.text, msg.lat, msg.lng)
+    region = _place(msg, result.region_code)
+    category = None
+    if msg.category_code:
+        category = Category.objects.filter(code=msg.category_code).first()
+    confident = category is not None or result.confidence >= settings.ADUAN_AUTO_ROUTE_CONFIDENCE
+    if category is None and result.category:
+        category = Category.objects.filter(code=result.category).first()
+    urgency = Urgency.EMERGENCY if (
+        result.urgency == "emergency" or (category is not None and category.is_emergency)
+    ) else Urgency.NORMAL
+    rt = msg.rt if msg.rt is not None else result.rt
+    rw = msg.rw if msg.rw is not None else result.rw
+    complaint = Complaint.objects.create(
+        ref=new_reference(), channel=msg.channel, channel_account_id=msg.channel_account_id,
+        reporter=_reporter(msg), anonymous=msg.anonymous, text=msg.text,
+        text_public=result.masked_text, pii=[vars(f) if not isinstance(f, dict) else f
+                                             for f in result.pii],
+        category=category, category_confidence=1.0 if msg.category_code else result.confidence,
+        suggestions=[list(s) for s in result.suggestions], urgency=urgency, region=region,
+        rt=rt, rw=rw, lat=msg.lat, lng=msg.lng, status=Status.NEW, owner=triage_unit(),
+        created_at=now,
+    )
+    from aduan.sla import deadlines
+
+    complaint.next_due = deadlines.for_complaint(None, urgency, now).first_response
+    complaint.save(update_fields=["next_due"])
+    photo_ids = _attach(complaint, msg.photos)
+    actions.record(
+        complaint, "received", None, public=True, at=now,
+        note=acknowledgement_text(complaint),
+        data={"channel": msg.channel, "photos": photo_ids, "acknowledgement": True},
+    )
+    owner = route(category, region, rt, rw) if confident else None
+    if owner is not None:
+        actions.assign(complaint, owner, None, automatic=True)
+        complaint.refresh_from_db()
+    return complaint
+
+
+def _attach(complaint: Complaint, photos: list[bytes]) -> list[int]:
+    from aduan.evidence.store import ImageRejected, save_photo
+
+    ids = []
+    for data in photos[: settings.ADUAN_MAX_PHOTOS]:
+        try:
+            ids.append(save_photo(data, complaint=complaint, by_citizen=True).pk)
+        except ImageRejected:
+            continue
+    return ids
+
+
+def acknowledgement_text(complaint: Complaint) -> str:
+    return (
+        f"Terima kasih, aduan Anda sudah kami terima dengan nomor {complaint.ref}. "
+        f"Pantau perkembangannya di {complaint.tracking_url()}"
+    )
+
+
+def open_for(reporter: Reporter | None, channel: str) -> Complaint | None:
+    """The reporter's open complaint on this channel, which a new message joins."""
+    if reporter is None:
+        return None
+    return (Complaint.objects.open().filter(reporter=reporter, channel=channel)
+            .order_by("-created_at").first())

@@ -1,0 +1,44 @@
+import threading
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Migrate, load Surakarta and demo data, then serve the site and run the worker."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--no-serve", action="store_true", help="set up, then exit")
+
+    def handle(self, host, port, no_serve=False, **options):
+        from aduan.complaints import demo
+
+        self.stdout.write(f"Data folder: {settings.DATA_DIR}")
+        call_command("migrate", interactive=False, verbosity=0)
+        if not demo.is_loaded():
+            self.stdout.write("Loading Surakarta (regions, units, categories, demo people)...")
+            demo.load_demo()
+        self.stdout.write("\nDemo logins (password for all: %s):" % demo.PASSWORD)
+        for p in demo.PERSONAS:
+            self.stdout.write(f"  {p.username:<16} {p.title}")
+        self.stdout.write("  admin            Django admin (/admin/)\n")
+        if no_serve:
+            return
+        from django.core.servers.basehttp import WSGIServer, run
+        from django.core.wsgi import get_wsgi_application
+
+        from aduan import worker
+
+        stop = threading.Event()
+        worker.start_in_thread(stop)
+        self.stdout.write(f"Aduan demo on http://{host}:{port}/  (Ctrl+C to stop)")
+        try:
+            run(host, port, get_wsgi_application(), ipv6=":" in host, threading=True,
+                server_cls=WSGIServer)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            stop.set()

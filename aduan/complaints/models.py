@@ -1,0 +1,221 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Category(models.Model):
+    """What a complaint is about, with who owns it by default and what proof it needs."""
+
+    class OwnerRule(models.TextChoices):
+        UNIT = "unit", _("Unit pemilik tetap")
+        KELURAHAN = "kelurahan", _("Kelurahan wilayah aduan")
+        RT = "rt", _("RT wilayah aduan (atau kelurahan)")
+        TRIAGE = "triage", _("Tim triase")
+
+    code = models.SlugField(max_length=40, primary_key=True)
+    name = models.CharField(max_length=120)
+    name_en = models.CharField(max_length=120, blank=True)
+    description = models.CharField(max_length=300, blank=True)
+    owner = models.ForeignKey(
+        "org.Unit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    owner_rule = models.CharField(max_length=12, choices=OwnerRule.choices, default="unit")
+    requires_after_photo = models.BooleanField(default=True)
+    may_hold_identity = models.BooleanField(
+        default=False, help_text=_("Boleh menyimpan NIK/KK (mis. adminduk, bansos)")
+    )
+    is_emergency = models.BooleanField(default=False)
+    sort_order = models.PositiveSmallIntegerField(default=100)
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+        verbose_name = _("kategori")
+        verbose_name_plural = _("kategori")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RoutingRule(models.Model):
+    """(category, region) -> owner unit; the most specific matching rule wins."""
+
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="rules")
+    region = models.ForeignKey(
+        "regions.Region", null=True, blank=True, on_delete=models.CASCADE,
+        help_text=_("Kosong = seluruh kota; kecamatan atau kelurahan = wilayah itu"),
+    )
+    unit = models.ForeignKey("org.Unit", on_delete=models.CASCADE, related_name="+")
+    priority = models.SmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-priority"]
+        verbose_name = _("aturan rute")
+        verbose_name_plural = _("aturan rute")
+
+    def __str__(self) -> str:
+        return f"{self.category_id} / {self.region_id or '*'} → {self.unit}"
+
+
+class Reporter(models.Model):
+    """Who complained, as the channel knows them. Personal data: never shown publicly."""
+
+    channel = models.CharField(max_length=20)
+    handle = models.CharField(max_length=200, blank=True, help_text=_("ID di kanal"))
+    name = models.CharField(max_length=200, blank=True)
+    phone = models.CharField(max_length=30, blank=True)
+    email = models.EmailField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "handle"], condition=~models.Q(handle=""),
+                name="unique_reporter_handle_per_channel",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name or f"{self.channel}:{self.pk}"
+
+
+class Status(models.TextChoices):
+    NEW = "new", _("Baru")
+    ASSIGNED = "assigned", _("Diteruskan ke unit")
+    IN_PROGRESS = "in_progress", _("Sedang ditangani")
+    WAITING_CITIZEN = "waiting_citizen", _("Menunggu informasi pelapor")
+    RESOLVED = "resolved", _("Selesai, menunggu konfirmasi")
+    CLOSED = "closed", _("Ditutup")
+    REJECTED = "rejected", _("Ditolak")
+    FORWARDED = "forwarded", _("Dialihkan ke instansi lain")
+    DUPLICATE = "duplicate", _("Digabung")
+
+
+TERMINAL = {Status.CLOSED, Status.REJECTED, Status.FORWARDED, Status.DUPLICATE}
+OPEN = [s for s in Status.values if s not in TERMINAL]
+
+
+class Urgency(models.TextChoices):
+    NORMAL = "normal", _("Biasa")
+    EMERGENCY = "emergency", _("Darurat")
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(18)
+
+
+class ComplaintQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status__in=OPEN)
+
+
+class Complaint(models.Model):
+    ref = models.CharField(max_length=20, unique=True)
+    token = models.CharField(max_length=40, unique=True, default=new_token, editable=False)
+    channel = models.CharField(max_length=20, default="web", db_index=True)
+    channel_account_id = models.PositiveIntegerField(null=True, blank=True)
+    reporter = models.ForeignKey(
+        Reporter, null=True, blank=True, on_delete=models.SET_NULL, related_name="complaints"
+    )
+    anonymous = models.BooleanField(default=False)
+
+    text = models.TextField(help_text=_("Teks asli (privat)"))
+    text_public = models.TextField(blank=True, help_text=_("Teks dengan data pribadi disamarkan"))
+    pii = models.JSONField(default=list, blank=True)
+
+    category = models.ForeignKey(
+        Category, null=True, blank=True, on_delete=models.PROTECT, related_name="complaints"
+    )
+    category_confidence = models.FloatField(default=0)
+    suggestions = models.JSONField(default=list, blank=True)
+    urgency = models.CharField(max_length=10, choices=Urgency.choices, default=Urgency.NORMAL)
+
+    region = models.ForeignKey(
+        "regions.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    rw = models.PositiveSmallIntegerField(null=True, blank=True)
+    rt = models.PositiveSmallIntegerField(null=True, blank=True)
+    lat = models.FloatField(null=True, blank=True)
+    lng = models.FloatField(null=True, blank=True)
+    address = models.CharField(max_length=300, blank=True, help_text=_("Privat"))
+
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.NEW, db_index=True
+    )
+    status_before_wait = models.CharField(max_length=16, blank=True)
+    owner = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="owned")
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    forwarded_to = models.ForeignKey(
+        "org.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="duplicates"
+    )
+
+    created_at = models.DateTimeField(db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    assigned_at = models.DateTimeField(null=True, blank=True)
+    first_response_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    first_response_due = models.DateTimeField(null=True, blank=True)
+    resolution_due = models.DateTimeField(null=True, blank=True)
+    next_due = models.DateTimeField(null=True, blank=True, db_index=True)
+    escalation_level = models.PositiveSmallIntegerField(default=0)
+
+    rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    rating_comment = models.CharField(max_length=500, blank=True)
+
+    objects = ComplaintQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("aduan")
+        verbose_name_plural = _("aduan")
+        indexes = [models.Index(fields=["owner", "status", "next_due"])]
+
+    def __str__(self) -> str:
+        return self.ref
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in TERMINAL
+
+    @property
+    def public_text(self) -> str:
+        return self.text_public or ""
+
+    def tracking_path(self) -> str:
+        from django.urls import reverse
+
+        return reverse("citizen:track", args=[self.token])
+
+    def tracking_url(self) -> str:
+        return settings.PUBLIC_URL + self.tracking_path()
+
+
+class Event(models.Model):
+    """One line of a complaint's timeline: who did what, when and why."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=32, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_label = models.CharField(max_length=200, blank=True)
+    note = models.TextField(blank=True)
+    public = models.BooleanField(default=False)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id} {self.kind}"

@@ -1,0 +1,73 @@
+"""Timeline events as people read them, for the public and for staff."""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from .models import Event
+
+TITLES = {
+    "received": _("Aduan diterima"),
+    "classified": _("Kategori/lokasi diperiksa tim triase"),
+    "assigned": _("Diteruskan ke unit"),
+    "returned": _("Dikembalikan ke tim triase"),
+    "acknowledged": _("Diterima petugas, sedang ditangani"),
+    "reply": _("Balasan petugas"),
+    "progress": _("Perkembangan pekerjaan"),
+    "asked_citizen": _("Petugas meminta informasi"),
+    "citizen_message": _("Informasi dari pelapor"),
+    "resolved": _("Dilaporkan selesai"),
+    "confirmed": _("Pelapor mengonfirmasi selesai"),
+    "closed": _("Ditutup"),
+    "reopened": _("Pelapor menyatakan belum beres"),
+    "rated": _("Pelapor memberi nilai"),
+    "rejected": _("Aduan ditolak"),
+    "forwarded": _("Dialihkan ke instansi lain"),
+    "merged": _("Digabung dengan aduan lain"),
+    "merged_in": _("Aduan lain digabung ke sini"),
+    "escalated": _("Dinaikkan ke atasan (batas waktu terlewat)"),
+    "sla_warning": _("Peringatan batas waktu"),
+}
+
+
+@dataclass
+class Line:
+    created_at: object
+    kind: str
+    title: str
+    who: str
+    note: str
+    photos: list
+
+
+def lines(events, *, public: bool, photos_by_id: dict | None = None) -> list[Line]:
+    from aduan.triage.pii import mask
+
+    photos_by_id = photos_by_id or {}
+    result = []
+    for event in events:
+        if public and not event.public:
+            continue
+        note = event.note
+        if event.kind in ("assigned", "forwarded") and event.data.get("unit"):
+            note = f"{event.data['unit']}. {note}".strip(". ") if note else event.data["unit"]
+        if event.kind == "merged" and event.data.get("into"):
+            note = f"{_('Ikuti aduan')} {event.data['into']}"
+        if event.kind == "rated":
+            note = f"{event.data.get('stars', '')}★ {note}".strip()
+        if public:
+            note = mask(note)
+        result.append(Line(
+            created_at=event.created_at, kind=event.kind,
+            title=str(TITLES.get(event.kind, event.kind)),
+            who=event.actor_label if not public or event.kind != "citizen_message" else "Pelapor",
+            note=note,
+            photos=[photos_by_id[i] for i in event.data.get("photos", []) if i in photos_by_id],
+        ))
+    return result
+
+
+def for_complaint(complaint, *, public: bool) -> list[Line]:
+    photos = {p.pk: p for p in complaint.photos.all()}
+    events = Event.objects.filter(complaint=complaint).order_by("created_at", "id")
+    return lines(events, public=public, photos_by_id=photos)

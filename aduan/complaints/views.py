@@ -1,0 +1,193 @@
+"""Citizen pages: the complaint form and the tracking page (no login, no personal data)."""
+
+import json
+
+from django.contrib import messages
+from django.core.cache import cache
+from django.db import transaction
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_POST
+
+from aduan.regions.models import Region
+
+from . import actions, timeline
+from .forms import AddInfoForm, ComplaintForm
+from .intake import IncomingMessage, open_complaint
+from .models import Complaint, Status
+
+
+def home(request):
+    stats = {
+        "total": Complaint.objects.count(),
+        "open": Complaint.objects.open().count(),
+        "done": Complaint.objects.filter(status__in=[Status.RESOLVED, Status.CLOSED]).count(),
+    }
+    return render(request, "citizen/home.html", {"stats": stats})
+
+
+def new(request):
+    form = ComplaintForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        contact = data["contact"]
+        msg = IncomingMessage(
+            channel="web", text=data["text"], name="" if data["anonymous"] else data["name"],
+            phone="" if "@" in contact else contact, email=contact if "@" in contact else "",
+            anonymous=data["anonymous"], lat=data["lat"], lng=data["lng"],
+            region_code=data["kelurahan"] or None, rt=data["rt"], rw=data["rw"],
+            category_code=data["category"].code if data["category"] else None,
+            photos=data["photo_bytes"],
+        )
+        complaint = open_complaint(msg)
+        request.session.setdefault("my_complaints", []).append(complaint.token)
+        request.session.modified = True
+        messages.success(request, _("Aduan terkirim. Simpan nomor dan tautan ini untuk memantau."))
+        return redirect("citizen:track", token=complaint.token)
+    return render(request, "citizen/new.html", {"form": form})
+
+
+def _page(request, complaint: Complaint, can_respond: bool):
+    context = {
+        "complaint": complaint,
+        "events": timeline.for_complaint(complaint, public=True),
+        "photos": complaint.photos.all(),
+        "can_respond": can_respond,
+        "star_range": range(1, 6),
+    }
+    response = render(request, "citizen/track.html", context)
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _by_token(token: str) -> Complaint:
+    return get_object_or_404(
+        Complaint.objects.select_related("category", "region", "owner"), token=token
+    )
+
+
+def track(request, token):
+    return _page(request, _by_token(token), can_respond=True)
+
+
+def public(request, ref):
+    complaint = get_object_or_404(
+        Complaint.objects.select_related("category", "region", "owner"), ref=ref.upper()
+    )
+    return _page(request, complaint, can_respond=False)
+
+
+def lookup(request):
+    ref = request.GET.get("ref", "").strip().upper()
+    if ref and Complaint.objects.filter(ref=ref).exists():
+        return redirect("citizen:public", ref=ref)
+    return render(request, "citizen/lookup.html", status=404)
+
+
+def _citizen_action(request, token, action):
+    complaint = _by_token(token)
+    try:
+        action(complaint)
+    except actions.ActionError as exc:
+        messages.error(request, str(exc))
+    return redirect("citizen:track", token=token)
+
+
+@require_POST
+def confirm(request, token):
+    def run(complaint):
+        actions.confirm(complaint)
+        messages.success(request, _("Terima kasih atas konfirmasinya. Beri nilai layanan kami."))
+
+    return _citizen_action(request, token, run)
+
+
+@require_POST
+def reopen(request, token):
+    def run(complaint):
+        reason = request.POST.get("reason", "").strip()
+        if not reason:
+            raise actions.ActionError(_("Ceritakan apa yang belum beres."))
+        actions.reopen(complaint, reason)
+        messages.success(request, _("Aduan dibuka kembali dan diteruskan ke petugas."))
+
+    return _citizen_action(request, token, run)
+
+
+@require_POST
+def rate(request, token):
+    def run(complaint):
+        try:
+            stars = int(request.POST.get("stars", "0"))
+        except ValueError:
+            stars = 0
+        actions.rate(complaint, stars, request.POST.get("comment", ""))
+        messages.success(request, _("Terima kasih atas penilaian Anda."))
+
+    return _citizen_action(request, token, run)
+
+
+@require_POST
+def add_info(request, token):
+    complaint = _by_token(token)
+    form = AddInfoForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("citizen:track", token=token)
+    from aduan.evidence.store import save_photo
+
+    try:
+        with transaction.atomic():
+            ids = [save_photo(data, complaint=complaint, by_citizen=True).pk
+                   for data in form.cleaned_data["photo_bytes"]]
+            actions.add_citizen_message(complaint, form.cleaned_data["text"], ids)
+        messages.success(request, _("Informasi tambahan terkirim."))
+    except actions.ActionError as exc:
+        messages.error(request, str(exc))
+    return redirect("citizen:track", token=token)
+
+
+@cache_control(public=True, max_age=3600)
+def boundaries(request):
+    """Kelurahan boundaries of the loaded city, for the map picker (public data)."""
+    payload = cache.get("kelurahan-geojson")
+    if payload is None:
+        features = [
+            {"type": "Feature", "geometry": r.boundary,
+             "properties": {"code": r.code, "name": r.name}}
+            for r in Region.objects.filter(level=Region.Level.KELURAHAN, boundary__isnull=False,
+                                           units__isnull=False).distinct()
+        ]
+        payload = json.dumps({"type": "FeatureCollection", "features": features})
+        cache.set("kelurahan-geojson", payload, 3600)
+    return HttpResponse(payload, content_type="application/geo+json")
+
+
+def photo(request, pk, size):
+    """Public copies only (re-encoded, no EXIF); originals are for staff."""
+    from aduan.evidence.models import Photo
+
+    if size not in ("public", "thumb"):
+        raise Http404
+    item = get_object_or_404(Photo, pk=pk)
+    handle = getattr(item, size).open("rb")
+    response = HttpResponse(handle.read(), content_type="image/jpeg")
+    handle.close()
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+def healthz(request):
+    from django.db import connection
+
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception:  # noqa: BLE001 - any database failure means unhealthy
+        return JsonResponse({"status": "database unavailable"}, status=503)
+    return JsonResponse({"status": "ok"})

@@ -1,0 +1,169 @@
+"""Staff pages: the triage inbox, each official's queue, and the complaint page."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from aduan.complaints import actions, timeline
+from aduan.complaints.models import Category, Complaint, Status
+from aduan.complaints.routing import triage_unit
+from aduan.org.access import access_for
+from aduan.org.models import Unit
+from aduan.regions.models import Region
+
+from .forms import ActionForm
+
+LIST_FIELDS = ("category", "region", "owner")
+
+
+def visible(user):
+    """Complaints owned by the user's units and their descendants (all, for city-wide roles)."""
+    return Complaint.objects.filter(access_for(user).unit_q("owner")).select_related(*LIST_FIELDS)
+
+
+@login_required
+def home(request):
+    """My queue: what my units and their descendants own, by deadline."""
+    access = access_for(request.user)
+    if not access.units and not request.user.is_superuser:
+        return render(request, "staff/no_position.html", status=403)
+    status = request.GET.get("status", "open")
+    queryset = visible(request.user)
+    if access.is_triage and status == "open":
+        queryset = queryset.exclude(owner=triage_unit())  # those wait in the inbox
+    if status == "open":
+        queryset = queryset.open()
+    elif status in Status.values:
+        queryset = queryset.filter(status=status)
+    complaints = list(queryset.order_by("next_due", "created_at")[:200])
+    return render(request, "staff/queue.html", {
+        "complaints": complaints, "status": status, "statuses": Status.choices,
+    })
+
+
+@login_required
+def inbox(request):
+    """The triage inbox: complaints waiting for a human decision."""
+    access = access_for(request.user)
+    if not access.is_triage:
+        raise PermissionDenied
+    complaints = list(
+        Complaint.objects.filter(status=Status.NEW).select_related(*LIST_FIELDS)
+        .order_by("-urgency", "next_due", "created_at")[:200]
+    )
+    return render(request, "staff/inbox.html", {"complaints": complaints})
+
+
+def _get_visible(request, ref) -> Complaint:
+    complaint = get_object_or_404(Complaint.objects.select_related(
+        "category", "region", "owner", "reporter", "assignee", "duplicate_of"), ref=ref)
+    if not access_for(request.user).covers(complaint.owner):
+        raise PermissionDenied
+    return complaint
+
+
+@login_required
+def detail(request, ref):
+    complaint = _get_visible(request, ref)
+    access = access_for(request.user)
+    context = {
+        "complaint": complaint,
+        "events": timeline.for_complaint(complaint, public=False),
+        "photos": list(complaint.photos.all()),
+        "can_act": access.may_act_on(complaint.owner),
+        "is_triage": access.is_triage,
+        "form": ActionForm(),
+        "categories": Category.objects.all(),
+        "kelurahan": Region.objects.filter(level=Region.Level.KELURAHAN, units__isnull=False)
+        .distinct().order_by("name"),
+        "units": _assignable_units(access),
+        "external_units": Unit.objects.filter(kind=Unit.Kind.EXTERNAL, is_active=True),
+        "show_reporter": access.may_act_on(complaint.owner),
+    }
+    return render(request, "staff/detail.html", context)
+
+
+def _assignable_units(access):
+    units = Unit.objects.filter(is_active=True).exclude(kind=Unit.Kind.EXTERNAL)
+    if not access.is_triage:
+        units = units.filter(access.unit_q(""))
+    return units.order_by("path")
+
+
+def _unit(pk) -> Unit:
+    return get_object_or_404(Unit, pk=pk)
+
+
+def _int(value):
+    try:
+        return int(value) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
+ACTIONS = {
+    "acknowledge": lambda c, u, d: actions.acknowledge(c, u, d["note"]),
+    "reply": lambda c, u, d: actions.reply(c, u, d["note"]),
+    "progress": lambda c, u, d: actions.note_progress(c, u, d["note"], d["photo_ids"]),
+    "resolve": lambda c, u, d: actions.resolve(c, u, d["note"], d["photo_ids"]),
+    "ask": lambda c, u, d: actions.ask_citizen(c, u, d["note"]),
+    "reject": lambda c, u, d: actions.reject(c, u, d["note"]),
+    "return": lambda c, u, d: actions.return_to_triage(c, u, d["note"]),
+    "assign": lambda c, u, d: actions.assign(c, _unit(d["unit"]), u, d["note"]),
+    "forward": lambda c, u, d: actions.forward(c, _unit(d["unit"]), u, d["note"]),
+    "merge": lambda c, u, d: actions.merge(
+        c, get_object_or_404(Complaint, ref=d["target"].strip().upper()), u),
+    "classify": lambda c, u, d: actions.classify(
+        c, u, category=Category.objects.filter(pk=d["category"]).first(),
+        urgency=d["urgency"] or None,
+        region=Region.objects.filter(pk=d["region"]).first(), rt=_int(d["rt"]),
+        rw=_int(d["rw"])),
+}
+
+PHOTO_TAGS = {"progress": "progress", "resolve": "after", "acknowledge": "before"}
+
+
+@login_required
+@require_POST
+def act(request, ref, action):
+    complaint = _get_visible(request, ref)
+    if action not in ACTIONS:
+        raise PermissionDenied
+    form = ActionForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("staff:detail", ref=ref)
+    data = dict(form.cleaned_data)
+    from aduan.evidence.store import save_photo
+
+    try:
+        with transaction.atomic():
+            tag = data["photo_tag"] or PHOTO_TAGS.get(action, "progress")
+            data["photo_ids"] = [
+                save_photo(raw, complaint=complaint, tag=tag, user=request.user).pk
+                for raw in data["photo_bytes"]
+            ]
+            ACTIONS[action](complaint, request.user, data)
+    except actions.ActionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Tersimpan."))
+    return redirect("staff:detail", ref=ref)
+
+
+@login_required
+def photo_original(request, pk):
+    from aduan.evidence.models import Photo
+
+    photo = get_object_or_404(Photo.objects.select_related("complaint__owner"), pk=pk)
+    if photo.complaint is None or not access_for(request.user).covers(photo.complaint.owner):
+        raise PermissionDenied
+    with photo.original.open("rb") as handle:
+        return HttpResponse(handle.read(), content_type=photo.content_type)

@@ -1,0 +1,242 @@
+"""The one settings module: every knob is read from the environment here.
+
+Embedded default: SQLite (WAL) and local files under ADUAN_DATA_DIR (./var).
+Scale-out: DATABASE_URL=postgres://..., ADUAN_STORAGE=s3://... .
+"""
+
+import os
+import secrets
+import sys
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent
+
+
+def env(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    return env(name, "1" if default else "0").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in env(name, default).split(",") if item.strip()]
+
+
+DATA_DIR = Path(env("ADUAN_DATA_DIR", "./var")).resolve()
+DEBUG = env_bool("ADUAN_DEBUG")
+TESTING = env_bool("ADUAN_TESTING") or "pytest" in sys.modules
+
+PLACEHOLDER_SECRETS = {"", "change-me", "changeme", "secret", "placeholder"}
+
+
+def _secret_key() -> tuple[str, bool]:
+    """The key from the environment, or one generated into the data folder.
+
+    A placeholder value is refused outside debug. A missing value is fine for the demo,
+    the tests and offline commands; `aduan serve` refuses to start without a real one.
+    """
+    key = env("ADUAN_SECRET_KEY")
+    if key and key.lower() not in PLACEHOLDER_SECRETS:
+        return key, False
+    if key and not DEBUG:
+        raise ImproperlyConfigured(
+            "ADUAN_SECRET_KEY is a placeholder; set a long random value."
+        )
+    key_file = DATA_DIR / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip(), True
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(50)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key, True
+
+
+SECRET_KEY, SECRET_KEY_GENERATED = _secret_key()
+ALLOWED_HOSTS = env_list("ADUAN_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
+PUBLIC_URL = env("ADUAN_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+CSRF_TRUSTED_ORIGINS = [PUBLIC_URL] if PUBLIC_URL.startswith("http") else []
+
+META_APP_SECRET = env("ADUAN_META_APP_SECRET")
+META_VERIFY_TOKEN = env("ADUAN_META_VERIFY_TOKEN")
+META_GRAPH_URL = env("ADUAN_META_GRAPH_URL", "https://graph.facebook.com/v23.0").rstrip("/")
+INSTAGRAM_GRAPH_URL = env("ADUAN_INSTAGRAM_GRAPH_URL").rstrip("/")
+TELEGRAM_API_URL = env("ADUAN_TELEGRAM_API_URL", "https://api.telegram.org").rstrip("/")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "template_partials",
+    "django_tasks",
+    "django_tasks_db",
+    "aduan.regions",
+    "aduan.org",
+    "aduan.triage",
+    "aduan.sla",
+    "aduan.evidence",
+    "aduan.complaints",
+    "aduan.channels",
+    "aduan.dashboard",
+    "aduan.open311",
+    "aduan.api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+]
+
+ROOT_URLCONF = "aduan.urls"
+WSGI_APPLICATION = "aduan.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "aduan.dashboard.context.access",
+            ],
+        },
+    }
+]
+
+
+def _database() -> dict:
+    url = env("DATABASE_URL")
+    if url:
+        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    else:
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        config = dj_database_url.parse(f"sqlite:///{DATA_DIR / 'aduan.sqlite3'}")
+    if config["ENGINE"].endswith("sqlite3"):
+        # WAL lets the web server read while the worker writes; IMMEDIATE avoids
+        # lock upgrades failing mid-transaction.
+        config["OPTIONS"] = {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+        config["CONN_MAX_AGE"] = 0
+    if TESTING and not config["ENGINE"].endswith("sqlite3"):
+        config["TEST"] = {"NAME": env("ADUAN_TEST_DB_NAME", "test_aduan")}
+    return config
+
+
+DATABASES = {"default": _database()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+        if env("ADUAN_TASKS") == "immediate"
+        else "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default", "intake", "outbox", "sla"],
+    }
+}
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "staff:home"
+LOGOUT_REDIRECT_URL = "home"
+
+LANGUAGE_CODE = "id"
+LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Jakarta"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_URL = "/media/"
+MEDIA_ROOT = DATA_DIR / "media"
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+
+def _storages() -> dict:
+    storage = env("ADUAN_STORAGE")
+    default: dict = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    if storage.startswith("s3://"):
+        # s3://bucket?endpoint=https://... : needs django-storages[s3] installed.
+        from urllib.parse import parse_qs, urlparse
+
+        parsed = urlparse(storage)
+        query = {k: v[0] for k, v in parse_qs(parsed.query).items()}
+        default = {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {"bucket_name": parsed.netloc, "endpoint_url": query.get("endpoint")},
+        }
+    elif storage and not storage.startswith("file"):
+        raise ImproperlyConfigured(f"ADUAN_STORAGE must be file:// or s3://, not {storage!r}")
+    return {
+        "default": default,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+STORAGES = _storages()
+
+# Photos: limits checked on content, before decoding the whole image.
+ADUAN_MAX_UPLOAD_BYTES = int(env("ADUAN_MAX_UPLOAD_BYTES", str(12 * 1024 * 1024)))
+ADUAN_MAX_IMAGE_PIXELS = int(env("ADUAN_MAX_IMAGE_PIXELS", str(40_000_000)))
+ADUAN_MAX_PHOTOS = 5
+DATA_UPLOAD_MAX_MEMORY_SIZE = 8 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024
+
+# Triage: complaints route themselves above this classifier confidence.
+ADUAN_AUTO_ROUTE_CONFIDENCE = float(env("ADUAN_AUTO_ROUTE_CONFIDENCE", "0.6"))
+ADUAN_REF_PREFIX = env("ADUAN_REF_PREFIX", "SKA")
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:", "https://tile.openstreetmap.org"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "script-src": ["'self'"],
+    }
+}
+
+SESSION_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+if not DEBUG and PUBLIC_URL.startswith("https://"):
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"pii": {"()": "aduan.logfilter.MaskPersonalData"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["pii"]}},
+    "root": {"handlers": ["console"], "level": env("ADUAN_LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from aduan.complaints import views as citizen_views
+
+urlpatterns = [
+    path("", citizen_views.home, name="home"),
+    path("", include("aduan.complaints.urls")),
+    path("foto/<int:pk>/<str:size>.jpg", citizen_views.photo, name="photo"),
+    path("petugas/", include("aduan.dashboard.urls")),
+    path("masuk/", auth_views.LoginView.as_view(), name="login"),
+    path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
+    path("healthz", citizen_views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
