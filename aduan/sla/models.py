@@ -197,3 +197,10 @@ class ComplaintMeasure(models.Model):
 
     def __str__(self) -> str:
         return f"measure {self.complaint_id}"
+
+
+def seed_default_policies() -> dict[str, int]:
+    """Default calendars and policies (idempotent); see `aduan.sla.seed`."""
+    from .seed import seed_default_policies as seed
+
+    return seed()
