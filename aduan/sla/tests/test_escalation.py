@@ -162,7 +162,8 @@ def test_waiting_in_triage_resumes_the_first_response_clock(city, clock):
     tick()
     c.refresh_from_db()
     assert c.status == "new"
-    assert c.first_response_due == c.next_due == wib(2026, 12, 1, 9, 1)  # 450 working minutes were left
+    # 450 working minutes were left when the wait began
+    assert c.first_response_due == c.next_due == wib(2026, 12, 1, 9, 1)
 
 
 def test_unconfirmed_resolution_closes_after_three_days(city, clock, monkeypatch):
