@@ -19,7 +19,6 @@ valid. Rules, chosen for a low false-positive rate:
   ("No. 12", "nomor 5"). A street name alone is a place, not personal data, and is kept.
 """
 
-import csv
 import re
 from dataclasses import asdict, dataclass
 from datetime import date
@@ -66,9 +65,10 @@ def region_prefixes() -> frozenset[str]:
     """Kabupaten/kota (4-digit) and kecamatan (6-digit) codes from the national list."""
     codes = set()
     with WILAYAH_CSV.open(encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            if row["level"] in ("kabupaten_kota", "kecamatan"):
-                codes.add(row["code"].replace(".", ""))
+        for line in handle:
+            code = line.split(",", 1)[0]
+            if 4 <= len(code) <= 8 and code[:2].isdigit():  # "33.72" and "33.72.01"
+                codes.add(code.replace(".", ""))
     return frozenset(codes)
 
 

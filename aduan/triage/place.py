@@ -49,6 +49,7 @@ _MAX_WINDOW = 4
 _FUZZY_MIN = 7
 
 
+@lru_cache(maxsize=100_000)
 def spelling_key(text: str) -> str:
     s = re.sub(r"[^a-z0-9]", "", text.lower())
     for old, new in (("oe", "u"), ("dj", "j"), ("tj", "c"), ("sj", "sy"), ("dh", "d"),
@@ -128,6 +129,10 @@ class PlaceIndex:
                     self.fuzzy[variant].add(key)
         common = everyday_words()
         self.needs_cue = {k for k in self.by_key if k in common or len(k) <= 3}
+        self._everyday = common
+        self._fuzzy_cache: dict[str, list[Area] | None] = {}
+        self.prefixes = {key[:n] for key in [*self.by_key, *self.landmark_keys]
+                         for n in range(1, len(key))}
 
     @classmethod
     def from_db(cls, city_codes: list[str] | None = None) -> "PlaceIndex":
@@ -156,59 +161,74 @@ class PlaceIndex:
                 marks.update(names)
         return cls(areas, aliases, marks)
 
-    def _lookup(self, key: str) -> tuple[list[Area], bool] | None:
-        """Areas whose name has this key, exactly or with one letter wrong."""
-        if key in self.by_key:
-            return self.by_key[key], False
-        if len(key) < _FUZZY_MIN:
-            return None
-        hits: set[str] = set(self.fuzzy.get(key, ()))
-        for variant in _deletes(key):
-            if variant in self.by_key:
-                hits.add(variant)
-            hits.update(self.fuzzy.get(variant, ()))
-        hits = {h for h in hits if h[0] == key[0] and h not in self.needs_cue}
-        if len(hits) != 1:
-            return None
-        return self.by_key[hits.pop()], True
-
     def mentions(self, text: str) -> list[_Mention]:
         words = _WORD.findall(text.lower())
         keys = [spelling_key(w) for w in words]
         found: list[_Mention] = []
         i = 0
         while i < len(words):
-            matched = False
-            for size in range(min(_MAX_WINDOW, len(words) - i), 0, -1):
-                key = "".join(keys[i:i + size])
-                if not key:
-                    continue
-                prev = words[i - 1] if i else ""
-                nxt = words[i + size] if i + size < len(words) else ""
-                cue = ("kel" if prev in _KEL_CUES else "kec" if prev in _KEC_CUES
-                       else "soft" if prev in _SOFT_CUES or nxt in ("rt", "rw") else None)
-                if key in self.landmark_keys:
-                    found.append(_Mention(i, [self.landmark_keys[key]], "kel", True))
-                    i, matched = i + size, True
-                    break
-                if size == 1 and len(key) < _FUZZY_MIN and key not in self.by_key:
-                    continue
-                if size > 2 and key not in self.by_key:
-                    continue
-                hit = self._lookup(key)
-                if hit is None:
-                    continue
-                areas, fuzzy = hit
-                if size == 1 and key in self.needs_cue and cue is None:
-                    continue
-                if fuzzy and (key in everyday_words() or size > 2):
-                    continue
-                found.append(_Mention(i, list(areas), cue))
-                i, matched = i + size, True
-                break
-            if not matched:
+            size, hit = self._match_at(keys, i)
+            if hit is None:
                 i += 1
+                continue
+            areas, fuzzy, landmark = hit
+            prev = words[i - 1] if i else ""
+            nxt = words[i + size] if i + size < len(words) else ""
+            cue = ("kel" if prev in _KEL_CUES else "kec" if prev in _KEC_CUES
+                   else "soft" if prev in _SOFT_CUES or nxt in ("rt", "rw") else None)
+            key = "".join(keys[i:i + size])
+            if landmark:
+                found.append(_Mention(i, list(areas), "kel", True))
+            elif not (size == 1 and key in self.needs_cue and cue is None):
+                found.append(_Mention(i, list(areas), cue))
+            else:
+                i += 1
+                continue
+            i += size
         return found
+
+    def _match_at(self, keys: list[str], i: int):
+        """The longest name starting at word i: (size, (areas, fuzzy, landmark)) or (0, None).
+        Windows grow while they are a prefix of some name; misspellings are tried on
+        one- and two-word windows."""
+        best = (0, None)
+        key = ""
+        for size in range(1, min(_MAX_WINDOW, len(keys) - i) + 1):
+            key += keys[i + size - 1]
+            if key in self.landmark_keys:
+                best = (size, ([self.landmark_keys[key]], False, True))
+            elif key in self.by_key:
+                best = (size, (self.by_key[key], False, False))
+            if key not in self.prefixes:
+                break
+        if best[1] is not None:
+            return best
+        key = ""
+        for size in (1, 2):
+            if i + size > len(keys):
+                break
+            key += keys[i + size - 1]
+            areas = self._fuzzy(key)
+            if areas is not None:
+                return size, (areas, True, False)
+        return 0, None
+
+    def _fuzzy(self, key: str) -> list[Area] | None:
+        """Areas whose name is one letter away from key (not for everyday words)."""
+        if len(key) < _FUZZY_MIN or key in self._everyday:
+            return None
+        if key in self._fuzzy_cache:
+            return self._fuzzy_cache[key]
+        hits: set[str] = set(self.fuzzy.get(key, ()))
+        for variant in _deletes(key):
+            if variant in self.by_key:
+                hits.add(variant)
+            hits.update(self.fuzzy.get(variant, ()))
+        hits = {h for h in hits if h[0] == key[0] and h not in self.needs_cue}
+        result = self.by_key[hits.pop()] if len(hits) == 1 else None
+        if len(self._fuzzy_cache) < 200_000:
+            self._fuzzy_cache[key] = result
+        return result
 
     def locate(self, text: str) -> Place:
         rt, rw = rt_rw(text)

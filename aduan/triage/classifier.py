@@ -1,0 +1,188 @@
+"""Category of a complaint, with a calibrated confidence and the top three suggestions.
+
+A TF-IDF model over the normalised text (word 1-2-grams plus character 2-5-grams inside
+words, which survive typos, affixes and Javanese suffixes) feeding a linear SVM whose
+scores are calibrated into probabilities by 3-fold sigmoid (Platt) calibration. Chosen over a
+multilingual embedding model by measurement (see README.md and bench/triage_bench.py).
+
+The default model is trained from the shipped seed set on first use (about one second);
+a model retrained with `aduan triage-train` is saved to DATA_DIR/triage_model.joblib and
+loaded in preference when present.
+"""
+
+import csv
+import hashlib
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import joblib
+import sklearn
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.pipeline import FeatureUnion, Pipeline
+from sklearn.svm import LinearSVC
+
+from .normalize import normalize
+
+SEED_CSV = Path(__file__).resolve().parent / "data" / "seed_complaints.csv"
+MODEL_FILE = "triage_model.joblib"
+CATEGORIES = (
+    "jalan", "drainase", "pju", "sampah", "pohon_taman", "lingkungan", "air", "adminduk",
+    "bansos", "kesehatan", "pendidikan", "ketertiban", "lalu_lintas", "perizinan",
+    "bencana", "layanan_wilayah", "perumahan", "ekonomi", "utilitas", "lainnya",
+)
+FALLBACK = "lainnya"
+
+
+@dataclass(frozen=True)
+class Prediction:
+    category: str
+    confidence: float
+    top3: list[tuple[str, float]]
+
+
+def _features() -> FeatureUnion:
+    return FeatureUnion([
+        ("words", TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True,
+                                  min_df=1, token_pattern=r"(?u)\b\w+\b")),
+        ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True,
+                                  min_df=2, max_features=60000)),
+    ])
+
+
+def build_pipeline() -> Pipeline:
+    svm = LinearSVC(C=0.5, class_weight="balanced")
+    return Pipeline([
+        ("features", _features()),
+        ("model", CalibratedClassifierCV(svm, method="sigmoid", cv=3)),
+    ])
+
+
+class CategoryModel:
+    """A fitted pipeline over normalised text."""
+
+    def __init__(self, pipeline: Pipeline, source: str = "seed"):
+        self.pipeline = pipeline
+        self.source = source
+        self.classes = [str(c) for c in pipeline.classes_]
+
+    def predict_normalised(self, normalised: list[str]) -> list[Prediction]:
+        if not normalised:
+            return []
+        probabilities = self.pipeline.predict_proba(normalised)
+        out = []
+        for row in probabilities:
+            order = row.argsort()[::-1][:3]
+            top3 = [(self.classes[i], round(float(row[i]), 4)) for i in order]
+            out.append(Prediction(top3[0][0], top3[0][1], top3))
+        return out
+
+    def predict(self, texts: list[str]) -> list[Prediction]:
+        return self.predict_normalised([normalize(t) for t in texts])
+
+
+def train(texts: list[str], labels: list[str], source: str = "custom") -> CategoryModel:
+    unknown = sorted(set(labels) - set(CATEGORIES))
+    if unknown:
+        raise ValueError(f"unknown categories: {', '.join(unknown)}")
+    pipeline = build_pipeline()
+    pipeline.fit([normalize(t) for t in texts], labels)
+    return CategoryModel(pipeline, source)
+
+
+def read_labelled_csv(path: Path) -> tuple[list[str], list[str]]:
+    """Rows of a CSV with columns text,category (blank rows skipped)."""
+    texts, labels = [], []
+    with Path(path).open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        if not reader.fieldnames or not {"text", "category"} <= set(reader.fieldnames):
+            raise ValueError(f"{path}: needs columns text,category")
+        for row in reader:
+            text, category = (row["text"] or "").strip(), (row["category"] or "").strip()
+            if text and category:
+                texts.append(text)
+                labels.append(category)
+    return texts, labels
+
+
+def seed_examples() -> tuple[list[str], list[str]]:
+    return read_labelled_csv(SEED_CSV)
+
+
+def model_path() -> Path:
+    from django.conf import settings
+
+    return Path(settings.DATA_DIR) / MODEL_FILE
+
+
+def retrain(texts: list[str], labels: list[str]) -> CategoryModel:
+    """Train on the seed set plus labelled complaints (a CSV import, the team's corrections),
+    save the model into the data folder and make it the default."""
+    global _default
+    seed_texts, seed_labels = seed_examples()
+    model = train(seed_texts + list(texts), seed_labels + list(labels), source="retrained")
+    save(model)
+    with _lock:
+        _default = model
+    return model
+
+
+def save(model: CategoryModel, path: Path | None = None) -> Path:
+    path = Path(path) if path else model_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    joblib.dump({"pipeline": model.pipeline, "source": model.source}, tmp)
+    tmp.replace(path)
+    return path
+
+
+def load(path: Path | None = None) -> CategoryModel:
+    data = joblib.load(Path(path) if path else model_path())
+    return CategoryModel(data["pipeline"], data.get("source", "saved"))
+
+
+_lock = threading.Lock()
+_default: CategoryModel | None = None
+
+
+def default_model() -> CategoryModel:
+    """The saved model from the data folder if there is one, else one trained from seed."""
+    global _default
+    with _lock:
+        if _default is None:
+            path = model_path()
+            if path.exists():
+                _default = load(path)
+            else:
+                _default = _seed_model()
+        return _default
+
+
+def _seed_model() -> CategoryModel:
+    """Train from the seed set, reusing a cache in the data folder keyed by the seed file's
+    hash and the scikit-learn version (so a changed seed set or library retrains)."""
+    digest = hashlib.sha256(SEED_CSV.read_bytes()).hexdigest()[:16]
+    cache = model_path().parent / "cache" / f"triage_seed_{digest}_{sklearn.__version__}.joblib"
+    if cache.exists():
+        try:
+            return load(cache)
+        except Exception:  # a damaged or incompatible cache: train again
+            cache.unlink(missing_ok=True)
+    texts, labels = seed_examples()
+    model = train(texts, labels, source="seed")
+    try:
+        save(model, cache)
+    except OSError:
+        pass  # a read-only data folder only costs a retrain next time
+    return model
+
+
+def reset_default() -> None:
+    global _default
+    with _lock:
+        _default = None
+
+
+def predict(texts: list[str]) -> list[Prediction]:
+    return default_model().predict(texts)
