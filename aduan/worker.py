@@ -19,6 +19,7 @@ logger = logging.getLogger("aduan.worker")
 # Dotted paths of functions called every PERIODIC_SECONDS; each takes no arguments.
 PERIODIC_JOBS = [
     "aduan.sla.escalation.tick",
+    "aduan.channels.outbox.sweep",
 ]
 PERIODIC_SECONDS = float(os.environ.get("ADUAN_PERIODIC_SECONDS", "30"))
 

@@ -5,3 +5,6 @@ class ChannelsConfig(AppConfig):
     name = "aduan.channels"
     label = "channels"
     verbose_name = "Kanal"
+
+    def ready(self) -> None:
+        from . import outbox  # noqa: F401 - connects the event_recorded receiver

@@ -1,0 +1,20 @@
+"""Replies on Messenger: POST {META_GRAPH_URL}/{page-id}/messages with the Page token.
+
+Inside 24 hours of the citizen's last message: messaging_type RESPONSE; up to 7 days:
+MESSAGE_TAG with tag HUMAN_AGENT; later the message parks for staff.
+"""
+
+from ..meta import graph
+from ..types import Media
+
+
+def compose(account, recipient: str, text: str, *, origin=None, acknowledgement=False) -> dict:
+    return graph.compose_messenger(account, recipient, text)
+
+
+def send(account, payload: dict) -> str:
+    return graph.send_messenger(account, payload)
+
+
+def download(account, media: Media) -> bytes:
+    return graph.download_url(media.ref)

@@ -1,0 +1,67 @@
+"""Calls to Meta's Graph API: ADUAN_META_GRAPH_URL already holds the version; we append
+paths only. The token goes in `Authorization: Bearer`."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Max
+from django.utils import timezone
+
+from .. import http
+from ..models import ChannelAccount, InboundEvent
+
+WINDOW = timedelta(hours=24)
+HUMAN_AGENT_WINDOW = timedelta(days=7)
+
+
+def base_url(account: ChannelAccount) -> str:
+    if account.kind == "instagram" and settings.INSTAGRAM_GRAPH_URL:
+        return settings.INSTAGRAM_GRAPH_URL
+    return settings.META_GRAPH_URL
+
+
+def post(account: ChannelAccount, path: str, body: dict) -> dict:
+    url = f"{base_url(account)}/{path.lstrip('/')}"
+    return http.request("POST", url, json_body=body, token=account.token).json()
+
+
+def get(account: ChannelAccount, path: str) -> dict:
+    url = f"{base_url(account)}/{path.lstrip('/')}"
+    return http.request("GET", url, token=account.token).json()
+
+
+def last_message_at(account: ChannelAccount, sender: str, kind: str = "message"):
+    """When this person last wrote to this account (opens the customer-service window)."""
+    return InboundEvent.objects.filter(account=account, sender=sender, kind=kind).aggregate(
+        at=Max("received_at"))["at"]
+
+
+def since(moment) -> timedelta | None:
+    return None if moment is None else timezone.now() - moment
+
+
+def compose_messenger(account: ChannelAccount, recipient: str, text: str) -> dict:
+    """Messenger Platform send (Pages and Instagram): RESPONSE inside 24 hours of the
+    person's last message, the HUMAN_AGENT tag up to 7 days, nothing after that."""
+    from ..outbox import Park
+
+    elapsed = since(last_message_at(account, recipient))
+    body = {"recipient": {"id": recipient}, "message": {"text": text[:2000]}}
+    if elapsed is not None and elapsed < WINDOW:
+        body["messaging_type"] = "RESPONSE"
+    elif elapsed is not None and elapsed < HUMAN_AGENT_WINDOW:
+        body.update(messaging_type="MESSAGE_TAG", tag="HUMAN_AGENT")
+    else:
+        raise Park(f"{account.get_kind_display()}: tidak ada percakapan terbuka dengan pelapor "
+                   "(lebih dari 7 hari sejak pesan terakhir, atau belum pernah mengirim pesan)")
+    return {"path": f"{account.account_id}/messages", "body": body}
+
+
+def send_messenger(account: ChannelAccount, payload: dict) -> str:
+    answer = post(account, payload["path"], payload["body"])
+    return str(answer.get("message_id") or answer.get("id") or "")
+
+
+def download_url(url: str) -> bytes:
+    """Messenger/Instagram attachment payload.url: a CDN link, fetched without a token."""
+    return http.request("GET", url).body

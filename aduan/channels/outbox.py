@@ -1,0 +1,194 @@
+"""The durable outbox: every message to a citizen is a row, written in the transaction
+that caused it, sent by a job that claims the row with a conditional UPDATE.
+
+Retries: 5xx, 429, timeouts and connection errors are retried MAX_ATTEMPTS - 1 times with
+exponential backoff (1 s, 2 s, 4 s, ...); other 4xx park the row for staff. A row left in
+`sending` by a crashed worker is parked by the sweeper, never sent again on its own: the
+provider may already have it.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import F
+from django.dispatch import receiver
+from django.utils import timezone
+
+from aduan.complaints.models import Complaint, Event
+from aduan.complaints.signals import event_recorded
+
+from .http import Rejected, Retryable
+from .inbound import CURRENT
+from .models import ChannelAccount, OutboxMessage
+from .registry import CHANNELS
+
+logger = logging.getLogger("aduan.channels")
+S = OutboxMessage.Status
+
+MAX_ATTEMPTS = 6  # the first send and five retries
+BACKOFF_START = 1.0
+BACKOFF_CAP = 300.0
+STUCK_AFTER = timedelta(minutes=5)
+
+# Public timeline events the citizen hears about on their channel.
+NOTIFY_KINDS = {"received", "assigned", "acknowledged", "reply", "progress", "asked_citizen",
+                "resolved", "closed", "rejected", "forwarded", "merged", "reopened"}
+
+
+class Park(Exception):
+    """A provider rule forbids sending this now (24-hour window, no template, no token)."""
+
+
+def text_for(event: Event, complaint: Complaint) -> str:
+    ref, note, link = complaint.ref, event.note.strip(), complaint.tracking_url()
+    unit = event.data.get("unit", "")
+    texts = {
+        "received": note,
+        "assigned": f"Aduan {ref} diteruskan ke {unit} untuk ditangani.",
+        "acknowledged": f"Aduan {ref} sudah diterima petugas dan sedang ditangani."
+                        + (f" {note}" if note else ""),
+        "reply": f"Balasan petugas untuk aduan {ref}:\n{note}",
+        "progress": f"Perkembangan aduan {ref}:\n{note}\n{link}",
+        "asked_citizen": f"Petugas membutuhkan informasi untuk aduan {ref}:\n{note}\n"
+                         "Balas pesan ini untuk menjawab.",
+        "resolved": f"Aduan {ref} dilaporkan selesai: {note}\nFoto sebelum/sesudah: {link}\n"
+                    "Balas SUDAH bila sudah beres, atau BELUM bila belum beres.",
+        "closed": f"Aduan {ref} ditutup. Terima kasih telah melapor.",
+        "rejected": f"Mohon maaf, aduan {ref} tidak dapat kami proses: {note}",
+        "forwarded": f"Aduan {ref} berada di luar wewenang Pemerintah Kota dan sudah kami "
+                     f"teruskan ke {unit}." + (f" {note}" if note else ""),
+        "merged": f"Aduan {ref} digabung dengan aduan {event.data.get('into', '')} tentang "
+                  f"masalah yang sama. Pantau di {link}",
+        "reopened": f"Aduan {ref} dibuka kembali dan akan ditangani lagi. {link}",
+    }
+    return texts.get(event.kind, note)
+
+
+@receiver(event_recorded, dispatch_uid="aduan.channels.outbox")
+def on_event_recorded(sender, event: Event, **kwargs) -> None:
+    if not event.public or event.kind not in NOTIFY_KINDS:
+        return
+    if event.kind == "assigned" and event.data.get("automatic"):
+        return  # routed in the same second as the acknowledgement: one message is enough
+    complaint = event.complaint
+    if complaint.channel not in CHANNELS or not complaint.channel_account_id:
+        return
+    if complaint.reporter_id is None or not complaint.reporter.handle:
+        return
+    account = ChannelAccount.objects.filter(pk=complaint.channel_account_id).first()
+    if account is None:
+        return
+    queue_text(account, complaint, f"event:{event.pk}", complaint.reporter.handle,
+               text_for(event, complaint), acknowledgement=event.kind == "received")
+
+
+def queue_text(account: ChannelAccount, complaint: Complaint | None, key: str, recipient: str,
+               text: str, *, acknowledgement: bool = False) -> OutboxMessage:
+    """Compose under the provider's rules and queue one send (inside the caller's
+    transaction). A rule that forbids sending parks the row with the reason."""
+    origin = CURRENT.get()
+    if origin is not None and origin.sender != recipient:
+        origin = None
+    status, error = S.QUEUED, ""
+    try:
+        payload = CHANNELS[account.kind].send.compose(
+            account, recipient, text, origin=origin, acknowledgement=acknowledgement)
+    except Park as exc:
+        payload, status, error = {"text": text}, S.PARKED, str(exc)
+    key = payload.pop("key", None) or key
+    return queue(account, complaint, key, recipient, payload, status=status, error=error)
+
+
+def queue(account, complaint, key, recipient, payload, *, status=S.QUEUED, error=""):
+    from .tasks import deliver_outbox
+
+    row, created = OutboxMessage.objects.get_or_create(
+        key=key[:200], defaults={"account": account, "complaint": complaint,
+                                 "recipient": recipient[:200], "payload": payload,
+                                 "status": status, "last_error": error})
+    if created and status == S.QUEUED:
+        deliver_outbox.enqueue(row.pk)
+    return row
+
+
+def backoff(attempts: int, retry_after: float | None = None) -> float:
+    delay = min(BACKOFF_CAP, BACKOFF_START * 2 ** max(0, attempts - 1))
+    return min(BACKOFF_CAP, max(delay, retry_after or 0))
+
+
+def deliver(outbox_id: int) -> str:
+    """Send one outbox row at most once. Returns the row's status afterwards."""
+    now = timezone.now()
+    claimed = OutboxMessage.objects.filter(
+        pk=outbox_id, status=S.QUEUED, next_attempt_at__lte=now + timedelta(seconds=1)
+    ).update(
+        status=S.SENDING, attempts=F("attempts") + 1, claimed_at=now)
+    if not claimed:
+        return "skipped"
+    row = OutboxMessage.objects.select_related("account").get(pk=outbox_id)
+    try:
+        if not row.account.is_active:
+            raise Park("akun kanal tidak aktif")
+        if not row.account.token and row.account.kind != "email":
+            raise Park("akun kanal belum punya token; isi di admin lalu kirim ulang")
+        provider_id = CHANNELS[row.account.kind].send.send(row.account, row.payload)
+    except Retryable as exc:
+        return _retry_or_park(row, str(exc), exc.retry_after)
+    except (Rejected, Park) as exc:
+        return _finish(row, S.PARKED, error=str(exc))
+    except Exception as exc:  # a bug must not leave the row in `sending`
+        logger.exception("outbox %s: unexpected error", row.pk)
+        return _finish(row, S.PARKED, error=f"{exc.__class__.__name__}: {exc}"[:1000])
+    return _finish(row, S.SENT, provider_id=provider_id or "")
+
+
+def _finish(row: OutboxMessage, status: str, *, error: str = "", provider_id: str = "") -> str:
+    fields = {"status": status, "last_error": error[:2000]}
+    if status == S.SENT:
+        fields.update(sent_at=timezone.now(), provider_message_id=provider_id[:300])
+        if provider_id:
+            fields["delivery_status"] = "sent"
+    OutboxMessage.objects.filter(pk=row.pk, status=S.SENDING).update(**fields)
+    if status == S.PARKED:
+        logger.warning("outbox %s parked: %s", row.pk, error[:300])
+    return status
+
+
+def _retry_or_park(row: OutboxMessage, error: str, retry_after: float | None) -> str:
+    from .tasks import deliver_outbox
+
+    if row.attempts >= MAX_ATTEMPTS:
+        return _finish(row, S.PARKED, error=f"after {row.attempts} attempts: {error}")
+    when = timezone.now() + timedelta(seconds=backoff(row.attempts, retry_after))
+    with transaction.atomic():
+        OutboxMessage.objects.filter(pk=row.pk, status=S.SENDING).update(
+            status=S.QUEUED, next_attempt_at=when, last_error=error[:2000])
+        deliver_outbox.using(run_after=when).enqueue(row.pk)
+    return S.QUEUED
+
+
+@transaction.atomic
+def retry_parked(outbox_id: int) -> bool:
+    """Staff put a parked message back in the queue (a fresh set of attempts)."""
+    from .tasks import deliver_outbox
+
+    done = OutboxMessage.objects.filter(pk=outbox_id, status=S.PARKED).update(
+        status=S.QUEUED, attempts=0, next_attempt_at=timezone.now(), last_error="")
+    if done:
+        deliver_outbox.enqueue(outbox_id)
+    return bool(done)
+
+
+def sweep() -> None:
+    """Periodic: park rows stuck in `sending`; requeue due rows whose job was lost."""
+    from .tasks import deliver_outbox
+
+    now = timezone.now()
+    OutboxMessage.objects.filter(status=S.SENDING, claimed_at__lt=now - STUCK_AFTER).update(
+        status=S.PARKED,
+        last_error="worker stopped while sending; the provider may have it. Check first.")
+    for pk in OutboxMessage.objects.filter(
+            status=S.QUEUED, next_attempt_at__lt=now - timedelta(minutes=2)
+    ).values_list("pk", flat=True)[:500]:
+        deliver_outbox.enqueue(pk)

@@ -1,0 +1,190 @@
+"""Turn one stored inbound event into complaint changes (the job behind every webhook).
+
+Idempotent: the event row is locked and marked processed in the same transaction as the
+complaint changes, so a job that runs twice changes things once. Media is downloaded
+before that transaction (provider URLs expire within minutes; downloads must not hold
+database locks).
+"""
+
+import logging
+import re
+import time
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from aduan.complaints import actions
+from aduan.complaints.intake import IncomingMessage, open_complaint, open_for
+from aduan.complaints.models import Complaint, Reporter, Status
+
+from .http import ProviderError, Retryable
+from .inbound import CURRENT
+from .models import ChannelAccount, InboundEvent
+from .registry import CHANNELS
+from .types import ChatMessage
+
+logger = logging.getLogger("aduan.channels")
+
+NOT_FIXED = re.compile(
+    r"\b(belum|blm|durung|masih|tidak\s+beres|tdk\s+beres|gak\s+beres|ga\s+beres|"
+    r"nggak\s+beres|ndak\s+beres|not\s+fixed)\b", re.IGNORECASE)
+CONFIRMED = re.compile(
+    r"^\s*(sudah|sdh|udah|dah|beres|sip|ok|oke|okay|terima\s*kasih|makasih|matur\s+nuwun)\b",
+    re.IGNORECASE)
+GREETING = re.compile(r"^\s*(/start|/help|halo|hai|hi|hello|p|assalamu.?alaikum)\W*$",
+                      re.IGNORECASE)
+DOWNLOAD_ATTEMPTS = 3
+
+
+def find_message(event: InboundEvent) -> ChatMessage | None:
+    parsed = CHANNELS[event.account.kind].parse.parse_event(event.account, event.body)
+    return next((m for m in parsed.messages if m.provider_id[:300] == event.provider_id), None)
+
+
+def download_photos(account: ChannelAccount, msg: ChatMessage) -> tuple[list[bytes], str]:
+    sender = CHANNELS[account.kind].send
+    photos, errors = [], []
+    for media in msg.media[: settings.ADUAN_MAX_PHOTOS]:
+        for attempt in range(DOWNLOAD_ATTEMPTS):
+            try:
+                photos.append(sender.download(account, media))
+                break
+            except Retryable as exc:
+                if attempt == DOWNLOAD_ATTEMPTS - 1:
+                    errors.append(str(exc))
+                else:
+                    time.sleep(0.5 * 2 ** attempt)
+            except ProviderError as exc:
+                errors.append(str(exc))
+                break
+    return photos, "; ".join(errors)
+
+
+def process(event_id: int) -> None:
+    event = InboundEvent.objects.select_related("account").filter(pk=event_id).first()
+    if event is None or event.processed_at is not None:
+        return
+    msg = find_message(event)
+    photos, error = download_photos(event.account, msg) if msg and msg.media else ([], "")
+    with transaction.atomic():
+        event = InboundEvent.objects.select_for_update().select_related("account").get(
+            pk=event_id)
+        if event.processed_at is not None:
+            return
+        complaint = None
+        if msg is None:
+            error = "message not found in stored body"
+        else:
+            token = CURRENT.set(msg)
+            try:
+                complaint = handle(event.account, msg, photos)
+            finally:
+                CURRENT.reset(token)
+        event.processed_at = timezone.now()
+        event.complaint = complaint
+        event.error = error[:2000]
+        event.save(update_fields=["processed_at", "complaint", "error"])
+
+
+def handle(account: ChannelAccount, msg: ChatMessage, photos: list[bytes]) -> Complaint | None:
+    from . import officials
+
+    if officials.is_official_message(account, msg):
+        officials.handle(account, msg, photos)
+        return None
+    channel = account.kind
+    reporter, _ = Reporter.objects.get_or_create(channel=channel, handle=msg.sender[:200])
+    # One message at a time per reporter: two workers must not open two complaints.
+    reporter = Reporter.objects.select_for_update().get(pk=reporter.pk)
+    _update_reporter(reporter, msg)
+    complaint = open_for(reporter, channel)
+    text = msg.text.strip()
+    if complaint is None:
+        if not (text or photos or msg.lat is not None) or (GREETING.match(text) and not photos):
+            from .outbox import queue_text
+
+            queue_text(account, None, f"welcome:{account.pk}:{msg.provider_id}", msg.sender,
+                       welcome_text())
+            return None
+        complaint = open_complaint(IncomingMessage(
+            channel=channel, text=text or _placeholder(photos, msg), handle=msg.sender[:200],
+            name=msg.name, phone=msg.phone, email=msg.email, lat=msg.lat, lng=msg.lng,
+            channel_account_id=account.pk, received_at=timezone.now(), photos=photos,
+            data={"provider_id": msg.provider_id},
+        ))
+        if msg.comment_id:
+            _public_reply(account, complaint, msg.comment_id)
+        return complaint
+    photo_ids = _save_photos(complaint, photos)
+    if complaint.status == Status.RESOLVED and text and NOT_FIXED.search(text):
+        complaint = actions.reopen(complaint, text)
+        if photo_ids:
+            actions.add_citizen_message(complaint, "", photo_ids)
+    elif complaint.status == Status.RESOLVED and text and CONFIRMED.match(text) and not photos:
+        complaint = actions.confirm(complaint)
+    else:
+        data = {"channel": channel}
+        if msg.lat is not None:
+            data.update(lat=msg.lat, lng=msg.lng)
+        complaint = actions.add_citizen_message(
+            complaint, text or _placeholder(photos, msg), photo_ids, data=data)
+    if msg.lat is not None:
+        _set_location(complaint, msg.lat, msg.lng)
+    return complaint
+
+
+def _public_reply(account: ChannelAccount, complaint: Complaint, comment_id: str) -> None:
+    from .instagram.send import public_reply
+    from .outbox import queue
+
+    queue(account, complaint, f"public-reply:{account.pk}:{comment_id}", comment_id,
+          public_reply(comment_id))
+
+
+def welcome_text() -> str:
+    return ("Halo! Ini layanan pengaduan Pemerintah Kota. Tuliskan aduan Anda: apa masalahnya "
+            "dan di mana (kelurahan, RT/RW, nama jalan). Foto dan lokasi sangat membantu.")
+
+
+def _placeholder(photos: list[bytes], msg: ChatMessage) -> str:
+    if photos or msg.media:
+        return "(foto dari pelapor)"
+    if msg.lat is not None:
+        return f"(lokasi dari pelapor: {msg.lat:.6f}, {msg.lng:.6f})"
+    return "(pesan tanpa teks)"
+
+
+def _update_reporter(reporter: Reporter, msg: ChatMessage) -> None:
+    changed = []
+    for attr in ("name", "phone", "email"):
+        value = getattr(msg, attr) or (msg.username if attr == "name" else "")
+        if value and not getattr(reporter, attr):
+            setattr(reporter, attr, value[:30] if attr == "phone" else value[:200])
+            changed.append(attr)
+    if changed:
+        reporter.save(update_fields=changed)
+
+
+def _save_photos(complaint: Complaint, photos: list[bytes]) -> list[int]:
+    from aduan.evidence.store import ImageRejected, save_photo
+
+    ids = []
+    for data in photos:
+        try:
+            ids.append(save_photo(data, complaint=complaint, tag="before", by_citizen=True).pk)
+        except ImageRejected as exc:
+            logger.info("photo from citizen rejected: %s", exc)
+    return ids
+
+
+def _set_location(complaint: Complaint, lat: float, lng: float) -> None:
+    """A location message places the complaint (not a status change, so no action)."""
+    from aduan.regions.loader import kelurahan_at
+
+    fields = {"lat": lat, "lng": lng}
+    if complaint.region_id is None:
+        region = kelurahan_at(lat, lng)
+        if region is not None:
+            fields["region"] = region
+    Complaint.objects.filter(pk=complaint.pk).update(**fields)

@@ -1,0 +1,137 @@
+"""Telegram Bot API `Update` objects into typed messages.
+
+We act on `message` updates from private chats: text, photo (largest size), caption,
+location, venue, contact and image documents. Every other update type is acknowledged
+and ignored (IGNORED_UPDATES), as are group chats and bots.
+"""
+
+from datetime import UTC, datetime
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from ..types import ChatMessage, Malformed, Media, Parsed
+
+IGNORED_UPDATES = {
+    "edited_message", "channel_post", "edited_channel_post", "business_connection",
+    "business_message", "edited_business_message", "deleted_business_messages",
+    "message_reaction", "message_reaction_count", "inline_query", "chosen_inline_result",
+    "callback_query", "shipping_query", "pre_checkout_query", "purchased_paid_media", "poll",
+    "poll_answer", "my_chat_member", "chat_member", "chat_join_request", "chat_boost",
+    "removed_chat_boost",
+}
+
+
+class _M(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class User(_M):
+    id: int
+    is_bot: bool = False
+    first_name: str = ""
+    last_name: str = ""
+    username: str = ""
+
+
+class Chat(_M):
+    id: int
+    type: str
+
+
+class PhotoSize(_M):
+    file_id: str
+    file_unique_id: str = ""
+    width: int = 0
+    height: int = 0
+    file_size: int | None = None
+
+
+class Document(_M):
+    file_id: str
+    mime_type: str = ""
+
+
+class Location(_M):
+    latitude: float
+    longitude: float
+
+
+class Venue(_M):
+    location: Location
+    title: str = ""
+    address: str = ""
+
+
+class Contact(_M):
+    phone_number: str
+    first_name: str = ""
+    last_name: str = ""
+
+
+class Message(_M):
+    message_id: int
+    date: int
+    chat: Chat
+    from_: User | None = Field(None, alias="from")
+    text: str = ""
+    caption: str = ""
+    photo: list[PhotoSize] = []
+    document: Document | None = None
+    location: Location | None = None
+    venue: Venue | None = None
+    contact: Contact | None = None
+
+
+class Update(_M):
+    update_id: int
+    message: Message | None = None
+
+
+def parse(payload: dict, account_id: str) -> Parsed:
+    try:
+        update = Update.model_validate(payload)
+    except ValidationError as exc:
+        raise Malformed(f"Telegram update: {exc.error_count()} invalid field(s)") from None
+    result = Parsed()
+    msg = update.message
+    if msg is None:
+        kinds = [k for k in payload if k != "update_id"]
+        result.ignored.extend(f"update:{k}" for k in kinds or ["empty"])
+        return result
+    if msg.chat.type != "private" or (msg.from_ is not None and msg.from_.is_bot):
+        result.ignored.append(f"chat:{msg.chat.type}")
+        return result
+    user = msg.from_
+    name = " ".join(p for p in (user.first_name, user.last_name) if p) if user else ""
+    media: tuple[Media, ...] = ()
+    if msg.photo:
+        largest = max(msg.photo, key=lambda p: (p.width * p.height, p.file_size or 0))
+        media = (Media(largest.file_id, "image/jpeg"),)
+    elif msg.document is not None and msg.document.mime_type.startswith("image/"):
+        media = (Media(msg.document.file_id, msg.document.mime_type),)
+    text = msg.text or msg.caption
+    lat = lng = None
+    place = msg.location or (msg.venue.location if msg.venue else None)
+    if place is not None:
+        lat, lng = place.latitude, place.longitude
+        if msg.venue and not text:
+            text = ", ".join(p for p in (msg.venue.title, msg.venue.address) if p)
+    phone = msg.contact.phone_number if msg.contact else ""
+    if msg.contact and not text:
+        text = "Kontak: " + " ".join(
+            p for p in (msg.contact.first_name, msg.contact.last_name, phone) if p)
+    if not (text or media or lat is not None):
+        result.ignored.append("message:unsupported")
+        return result
+    result.messages.append(ChatMessage(
+        account_id=account_id, provider_id=str(update.update_id), sender=str(msg.chat.id),
+        text=text, name=name, username=user.username if user else "", phone=phone,
+        media=media, lat=lat, lng=lng, at=datetime.fromtimestamp(msg.date, tz=UTC),
+    ))
+    return result
+
+
+def parse_event(account, body: str) -> Parsed:
+    import json
+
+    return parse(json.loads(body), account.account_id)

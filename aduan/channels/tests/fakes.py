@@ -1,0 +1,179 @@
+"""Local fake providers: real HTTP servers on 127.0.0.1 speaking Meta's Graph API and
+Telegram's Bot API formats, recording every request. Tests script failures per path.
+
+    graph = FakeGraph().start()       # settings.META_GRAPH_URL = graph.url
+    graph.fail("/messages", 500, 429)  # the next two sends fail, then success
+"""
+
+import io
+import json
+import re
+import threading
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+def jpeg(colour=(200, 30, 30), size=(64, 48)) -> bytes:
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", size, colour).save(buf, "JPEG")
+    return buf.getvalue()
+
+
+@dataclass
+class Seen:
+    method: str
+    path: str
+    headers: dict
+    body: bytes
+
+    def json(self):
+        return json.loads(self.body or b"{}")
+
+
+@dataclass
+class FakeServer:
+    token: str = "TEST-TOKEN"
+    requests: list[Seen] = field(default_factory=list)
+    failures: list[tuple[str, int, dict | None]] = field(default_factory=list)
+    counter: int = 0
+    delay: float = 0.0
+
+    def start(self):
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):
+                pass
+
+            def _go(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                seen = Seen(self.command, self.path, dict(self.headers), body)
+                with fake.lock:
+                    fake.requests.append(seen)
+                    fake.counter += 1
+                    n = fake.counter
+                    failure = fake._take_failure(self.path)
+                if fake.delay:
+                    import time
+
+                    time.sleep(fake.delay)
+                if failure is not None:
+                    status, payload = failure
+                    return self._send(status, payload)
+                status, payload = fake.answer(seen, n)
+                self._send(status, payload)
+
+            def _send(self, status, payload):
+                if isinstance(payload, bytes):
+                    data, ctype = payload, "image/jpeg"
+                else:
+                    data, ctype = json.dumps(payload).encode(), "application/json"
+                self.send_response(status)
+                self.send_header("Content-Type", ctype)
+                self.send_header("Content-Length", str(len(data)))
+                if status == 429:
+                    self.send_header("Retry-After", "0")
+                self.end_headers()
+                self.wfile.write(data)
+
+            do_GET = do_POST = _go
+
+        self.lock = threading.Lock()
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+        return self
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+    def fail(self, path_part: str, *statuses: int, payload: dict | None = None):
+        for status in statuses:
+            self.failures.append((path_part, status, payload))
+
+    def _take_failure(self, path: str):
+        for i, (part, status, payload) in enumerate(self.failures):
+            if part in path:
+                del self.failures[i]
+                return status, payload if payload is not None else self.error_body(status)
+        return None
+
+    def sent(self, part: str = "") -> list[Seen]:
+        return [r for r in self.requests if r.method == "POST" and part in r.path]
+
+    def error_body(self, status: int) -> dict:
+        return {"error": {"message": "fake failure", "type": "OAuthException", "code": status}}
+
+    def answer(self, seen: Seen, n: int):
+        raise NotImplementedError
+
+
+class FakeGraph(FakeServer):
+    """Meta Graph API: /{phone-number-id}/messages (WhatsApp), /{page-or-ig-id}/messages
+    (Messenger), /{comment-id}/replies, GET /{media-id} then the media url."""
+
+    def answer(self, seen: Seen, n: int):
+        auth = seen.headers.get("Authorization", "")
+        path = seen.path.split("?")[0]
+        if path.startswith("/cdn/"):  # Messenger/Instagram attachment URLs: no token
+            return 200, jpeg()
+        if auth != f"Bearer {self.token}":
+            return 401, {"error": {"message": "Invalid OAuth access token.",
+                                   "type": "OAuthException", "code": 190}}
+        if seen.method == "GET" and path.startswith("/media-bytes/"):
+            return 200, jpeg()
+        if seen.method == "GET":
+            media_id = path.strip("/").split("/")[-1]
+            return 200, {"messaging_product": "whatsapp", "url": f"{self.url}/media-bytes/"
+                         f"{media_id}", "mime_type": "image/jpeg", "sha256": "x",
+                         "file_size": 1000, "id": media_id}
+        body = seen.json()
+        if path.endswith("/replies"):
+            return 200, {"id": f"1790{n:08d}"}
+        if body.get("messaging_product") == "whatsapp":
+            return 200, {"messaging_product": "whatsapp",
+                         "contacts": [{"input": body.get("to"), "wa_id": body.get("to")}],
+                         "messages": [{"id": f"wamid.OUT{n:06d}"}]}
+        recipient = body.get("recipient", {})
+        return 200, {"recipient_id": recipient.get("id", "1254"), "message_id": f"m_OUT{n}"}
+
+
+class FakeTelegram(FakeServer):
+    """Telegram Bot API: /bot<token>/<method>, files at /file/bot<token>/<file_path>."""
+
+    def error_body(self, status: int) -> dict:
+        body = {"ok": False, "error_code": status, "description": "fake failure"}
+        if status == 429:
+            body.update(description="Too Many Requests: retry after 0",
+                        parameters={"retry_after": 0})
+        return body
+
+    def answer(self, seen: Seen, n: int):
+        m = re.match(r"^/(file/)?bot([^/]+)/(.+)$", seen.path.split("?")[0])
+        if not m or m.group(2) != self.token:
+            return 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
+        if m.group(1):
+            return 200, jpeg()
+        method, body = m.group(3), seen.json()
+        if method == "getFile":
+            return 200, {"ok": True, "result": {
+                "file_id": body.get("file_id"), "file_unique_id": "AgADu", "file_size": 1000,
+                "file_path": f"photos/file_{n}.jpg"}}
+        if method == "setWebhook":
+            return 200, {"ok": True, "result": True, "description": "Webhook was set"}
+        if method == "sendMessage":
+            return 200, {"ok": True, "result": {
+                "message_id": 1000 + n, "date": 1700000000, "text": body.get("text"),
+                "chat": {"id": body.get("chat_id"), "type": "private"}}}
+        return 404, {"ok": False, "error_code": 404, "description": "Not Found"}

@@ -1,0 +1,53 @@
+"""The typed messages every channel's parser produces. Raw payloads stop at parse.py."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+class Malformed(ValueError):
+    """The body is not what the provider documents: answer 400, store nothing."""
+
+
+@dataclass(frozen=True)
+class Media:
+    """A photo to fetch: `ref` is a WhatsApp media id, a Telegram file_id or a URL."""
+
+    ref: str
+    mime_type: str = ""
+
+
+@dataclass(frozen=True)
+class ChatMessage:
+    """One message from a person to one of our accounts."""
+
+    account_id: str  # the provider's id of our account (phone number id, page id, bot id)
+    provider_id: str  # unique per account: wamid, mid, comment id, update_id, Message-ID
+    sender: str  # whom to answer: wa_id, PSID/IGSID, chat id, address
+    text: str = ""
+    name: str = ""
+    username: str = ""
+    phone: str = ""
+    email: str = ""
+    media: tuple[Media, ...] = ()
+    lat: float | None = None
+    lng: float | None = None
+    comment_id: str = ""  # Instagram comment: answer publicly once, then privately once
+    at: datetime | None = None
+    subject: str = ""
+
+
+@dataclass(frozen=True)
+class DeliveryStatus:
+    """The provider's report on a message we sent (WhatsApp sent/delivered/read/failed)."""
+
+    account_id: str
+    provider_message_id: str
+    status: str
+    error: str = ""
+
+
+@dataclass
+class Parsed:
+    messages: list[ChatMessage] = field(default_factory=list)
+    statuses: list[DeliveryStatus] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)  # what we skipped, for the log

@@ -1,0 +1,50 @@
+"""Replies through the WhatsApp Cloud API and media downloads.
+
+Send: POST {META_GRAPH_URL}/{phone-number-id}/messages. Inside the 24-hour customer
+service window (since the citizen's last message) a text message; outside it an approved
+template named in the account's settings (`template_name`, `template_language`, default
+"id"), whose body has one parameter that receives our text. No template: the message
+parks.
+Media: GET /{media-id} answers {"url", "mime_type", ...}; GET that url with the same
+Bearer token answers the bytes.
+"""
+
+import re
+
+from .. import http
+from ..meta import graph
+from ..outbox import Park
+from ..types import Media
+
+
+def compose(account, recipient: str, text: str, *, origin=None, acknowledgement=False) -> dict:
+    body = {"messaging_product": "whatsapp", "recipient_type": "individual", "to": recipient}
+    elapsed = graph.since(graph.last_message_at(account, recipient))
+    if elapsed is not None and elapsed < graph.WINDOW:
+        body.update(type="text", text={"preview_url": False, "body": text[:4096]})
+    else:
+        name = account.settings.get("template_name")
+        if not name:
+            raise Park("WhatsApp: di luar jendela 24 jam dan akun belum punya template_name")
+        # Template parameters may not hold newlines, tabs or more than 4 spaces in a row.
+        param = re.sub(r"\s{4,}", "   ", re.sub(r"[\n\t]+", " ", text))[:1000]
+        body.update(type="template", template={
+            "name": name,
+            "language": {"code": account.settings.get("template_language", "id")},
+            "components": [{"type": "body", "parameters": [{"type": "text", "text": param}]}],
+        })
+    return {"path": f"{account.account_id}/messages", "body": body}
+
+
+def send(account, payload: dict) -> str:
+    answer = graph.post(account, payload["path"], payload["body"])
+    messages = answer.get("messages") or [{}]
+    return str(messages[0].get("id", ""))
+
+
+def download(account, media: Media) -> bytes:
+    info = graph.get(account, media.ref)
+    url = info.get("url")
+    if not url:
+        raise http.Rejected(f"WhatsApp media {media.ref}: no url in answer")
+    return http.request("GET", url, token=account.token).body
