@@ -94,6 +94,8 @@ def find_duplicates(text: str, created_at: datetime, candidates: list[Candidate]
         hours = abs((created_at - cand.created_at).total_seconds()) / 3600
         time_score = max(0.0, 1.0 - hours / MAX_AGE_HOURS)
         place, dist = _place_score(lat, lng, region_code, cand)
+        if place == 0.0:
+            continue  # both places known and far apart: another problem, however alike
         score = (WEIGHTS["text"] * float(sim) + WEIGHTS["place"] * place
                  + WEIGHTS["time"] * time_score)
         if category and cand.category and category != cand.category:

@@ -17,13 +17,14 @@ BATCH = 512
 
 class Command(BaseCommand):
     help = 'Triage JSON lines {"id","text"} from stdin; write results as JSON lines.'
+    stealth_options = ("stdin",)
 
     def add_arguments(self, parser):
         parser.add_argument("--format", choices=["jsonl"], default="jsonl")
         parser.add_argument("--batch", type=int, default=BATCH)
 
     def handle(self, *args, **options):
-        stdin = getattr(self, "stdin", None) or sys.stdin
+        stdin = options.get("stdin") or sys.stdin
         if options["batch"] < 1:
             raise CommandError("--batch must be at least 1")
         places = PlaceIndex.from_db()
