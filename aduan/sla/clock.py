@@ -35,6 +35,8 @@ def deadline_kind(status: str, next_due: datetime | None, first_response_due: da
         return WAITING
     if status == "resolved":
         return CONFIRMATION
+    if status == "new" and next_due is not None and first_response_due in (None, next_due):
+        return FIRST_RESPONSE  # the triage inbox's deadline is the first response
     if next_due is not None and next_due == first_response_due:
         return FIRST_RESPONSE
     if next_due is not None and next_due == resolution_due:

@@ -45,6 +45,9 @@ def tick(now: datetime | None = None, batch: int = BATCH) -> dict:
         except actions.ActionError as exc:  # changed under us in a way we did not foresee
             log.warning("sla tick: complaint %s: %s", pk, exc)
             stats["errors"] += 1
+        except Exception:  # one broken complaint must not stop the others (rolled back)
+            log.exception("sla tick: complaint %s failed", pk)
+            stats["errors"] += 1
     _warn(now, stats, batch)
     return dict(stats)
 

@@ -13,11 +13,16 @@ from . import deadlines
 from .models import ComplaintMeasure
 
 FIRST_RESPONSE_EVENTS = {"acknowledged", "reply", "progress", "asked_citizen", "resolved"}
+MEASURED_EVENTS = FIRST_RESPONSE_EVENTS | {
+    "received", "assigned", "returned", "reopened", "escalated", "sla_overdue", "sla_warning",
+}
 
 
 def update_for_event(sender, event, **kwargs) -> None:
-    complaint = event.complaint
     kind = event.kind
+    if kind not in MEASURED_EVENTS:
+        return
+    complaint = event.complaint
     policy = deadlines.policy_for(complaint.category_id, complaint.urgency)
     measure, _ = ComplaintMeasure.objects.get_or_create(
         complaint_id=complaint.pk,

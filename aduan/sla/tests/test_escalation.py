@@ -208,3 +208,33 @@ def test_inactive_supervisor_is_skipped(city, clock):
     tick()
     c.refresh_from_db()
     assert c.owner == city.kelurahan
+
+
+def test_citizen_writing_again_gives_two_working_days_for_the_next_response(city, clock):
+    c = city.complaint(city.rt)
+    c = actions.acknowledge(c, city.people["pak_rt"])
+    clock.set(wib(2026, 11, 27, 14, 0))  # Friday afternoon
+    c = actions.add_citizen_message(c, "Kapan diperbaiki, Pak?")
+    assert c.next_due == wib(2026, 12, 1, 14, 0)  # Tuesday: the weekend does not count
+    clock.set(wib(2026, 12, 1, 14, 1))
+    tick()
+    assert Event.objects.get(complaint=c, kind="escalated").data["deadline"] == "follow_up"
+
+
+def test_a_broken_complaint_does_not_stop_the_others(city, clock, monkeypatch):
+    first = city.complaint(city.rt)
+    second = city.complaint(city.kelurahan)
+    real = actions.escalate
+
+    def escalate(complaint, *args, **kwargs):
+        if complaint.pk == first.pk:
+            raise RuntimeError("boom")
+        return real(complaint, *args, **kwargs)
+
+    monkeypatch.setattr(actions, "escalate", escalate)
+    clock.set(first.next_due + timedelta(minutes=1))
+    stats = tick()
+    assert stats == {"errors": 1, "escalated_to_level_1": 1}
+    assert not Claim.objects.filter(complaint_id=first.pk).exists()  # rolled back: retried
+    second.refresh_from_db()
+    assert second.owner == city.kecamatan
