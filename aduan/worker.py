@@ -20,6 +20,7 @@ logger = logging.getLogger("aduan.worker")
 PERIODIC_JOBS = [
     "aduan.sla.escalation.tick",
     "aduan.channels.outbox.sweep",
+    "aduan.channels.email.poll.poll_all",
 ]
 PERIODIC_SECONDS = float(os.environ.get("ADUAN_PERIODIC_SECONDS", "30"))
 

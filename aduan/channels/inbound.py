@@ -6,9 +6,11 @@ single UPDATE on the outbox) and not stored.
 """
 
 import logging
+import threading
+from contextlib import nullcontext
 from contextvars import ContextVar
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from .models import ChannelAccount, InboundEvent, OutboxMessage
@@ -21,6 +23,10 @@ logger = logging.getLogger("aduan.channels")
 CURRENT: ContextVar[ChatMessage | None] = ContextVar("aduan_inbound", default=None)
 
 DELIVERY_RANK = {"sent": 1, "delivered": 2, "read": 3}
+
+# SQLite has one writer; threads of one process queue here instead of in SQLite's busy
+# handler, whose sleeps (up to 100 ms) would dominate webhook latency.
+_SQLITE_WRITER = threading.Lock()
 
 
 def account_for(kind: str, account_id: str, *, create: bool = False) -> ChannelAccount | None:
@@ -42,7 +48,8 @@ def store(kind: str, body: str, parsed: Parsed, account: ChannelAccount | None =
 
     new = 0
     now = timezone.now()
-    with transaction.atomic():
+    writer = _SQLITE_WRITER if connection.vendor == "sqlite" else nullcontext()
+    with writer, transaction.atomic():
         accounts: dict[str, ChannelAccount | None] = {}
         for msg in parsed.messages:
             acct = account

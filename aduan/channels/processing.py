@@ -42,7 +42,13 @@ def find_message(event: InboundEvent) -> ChatMessage | None:
     return next((m for m in parsed.messages if m.provider_id[:300] == event.provider_id), None)
 
 
-def download_photos(account: ChannelAccount, msg: ChatMessage) -> tuple[list[bytes], str]:
+def download_photos(account: ChannelAccount, msg: ChatMessage, event: InboundEvent | None = None
+                    ) -> tuple[list[bytes], str]:
+    if account.kind == "email" and event is not None:  # photos travel inside the message
+        from .email.parse import parse_bytes
+
+        _, parts = parse_bytes(account.account_id, event.body.encode("utf-8", "surrogateescape"))
+        return list(parts.values())[: settings.ADUAN_MAX_PHOTOS], ""
     sender = CHANNELS[account.kind].send
     photos, errors = [], []
     for media in msg.media[: settings.ADUAN_MAX_PHOTOS]:
@@ -66,7 +72,7 @@ def process(event_id: int) -> None:
     if event is None or event.processed_at is not None:
         return
     msg = find_message(event)
-    photos, error = download_photos(event.account, msg) if msg and msg.media else ([], "")
+    photos, error = download_photos(event.account, msg, event) if msg and msg.media else ([], "")
     with transaction.atomic():
         event = InboundEvent.objects.select_for_update().select_related("account").get(
             pk=event_id)
@@ -88,11 +94,6 @@ def process(event_id: int) -> None:
 
 
 def handle(account: ChannelAccount, msg: ChatMessage, photos: list[bytes]) -> Complaint | None:
-    from . import officials
-
-    if officials.is_official_message(account, msg):
-        officials.handle(account, msg, photos)
-        return None
     channel = account.kind
     reporter, _ = Reporter.objects.get_or_create(channel=channel, handle=msg.sender[:200])
     # One message at a time per reporter: two workers must not open two complaints.

@@ -11,5 +11,4 @@ urlpatterns = [
     path("webhooks/telegram/<int:channel_id>", telegram_webhook, name="telegram"),
     path("petugas/kanal/gagal/", views.parked, name="parked"),
     path("petugas/kanal/gagal/<int:pk>/kirim-ulang/", views.retry, name="retry"),
-    path("petugas/kanal/tautkan/", views.link_telegram, name="link"),
 ]

@@ -1,4 +1,4 @@
-"""Staff pages of the channels app: parked messages (with retry) and linking Telegram."""
+"""Staff page of the channels app: parked messages, with a retry button."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -36,12 +36,3 @@ def retry(request, pk: int):
     else:
         messages.error(request, "Pesan ini tidak sedang diparkir.")
     return redirect("channels:parked")
-
-
-@login_required
-def link_telegram(request):
-    """A one-time code an official sends to the city's bot as `/start <code>`."""
-    from .officials import link_code
-
-    code = link_code(request.user) if access_for(request.user).units else None
-    return render(request, "channels/link.html", {"code": code})
