@@ -13,6 +13,9 @@ urlpatterns = [
     path("masuk/", auth_views.LoginView.as_view(), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", citizen_views.healthz, name="healthz"),
+    path("open311/v2/", include("aduan.open311.urls")),
+    path("api/v1/", include("aduan.api.urls")),
+    path("metrics", include("aduan.api.metrics")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

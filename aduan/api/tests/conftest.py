@@ -1,0 +1,1 @@
+from aduan.api.tests.fixtures import api_key, secret_complaint  # noqa: F401
