@@ -18,7 +18,7 @@ class Command(BaseCommand):
         from aduan.sla.audit import audit_rows, daily_digest, orphans
 
         now = timezone.now()
-        header = ("status", "pemilik", "jumlah", "terlambat", "tenggat terdekat", "")
+        header = ("status", "pemilik", "jumlah", "terlambat", "tenggat terdekat", "sisa waktu")
         rows = [header] + [
             (status, owner, str(n), str(late),
              timezone.localtime(earliest).strftime("%d-%m-%Y %H:%M") if earliest else "-",
