@@ -1,7 +1,71 @@
-"""Test configuration shared by every app: settings for tests, personas in fixtures."""
+"""Shared test setup: settings for tests, the demo city, and named personas.
+
+Personas (all from `aduan.complaints.demo`): `tim` (triage team), `walikota` (mayor, read
+only), `camat.serengan`, `lurah.kemlayan`, `rw05.kemlayan`, `rt03.kemlayan`,
+`rt01.kemlayan`, `lurah.manahan`, `dpupr` (DPUPR staff), `kepala.dpupr`, `dlh`, `dishub`.
+"""
 
 import os
 import tempfile
 
 os.environ.setdefault("ADUAN_TESTING", "1")
 os.environ.setdefault("ADUAN_DATA_DIR", tempfile.mkdtemp(prefix="aduan-test-"))
+
+import io  # noqa: E402
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture
+def city(db):
+    """Surakarta with its organisation, demo officials and sample complaints."""
+    from aduan.complaints.demo import load_demo
+
+    return load_demo()
+
+
+@pytest.fixture
+def persona(city):
+    """persona("rt03.kemlayan") -> that demo user."""
+    from django.contrib.auth import get_user_model
+
+    def get(username: str):
+        return get_user_model().objects.get(username=username)
+
+    return get
+
+
+@pytest.fixture
+def login(client, persona):
+    """login("tim") logs the test client in as that persona and returns the user."""
+
+    def as_user(username: str):
+        user = persona(username)
+        client.force_login(user)
+        return user
+
+    return as_user
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def make_jpeg(colour=(90, 120, 160), size=(640, 480), text: str = "") -> bytes:
+    """A real JPEG file, made with Pillow."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", size, colour)
+    draw = ImageDraw.Draw(image)
+    draw.ellipse([size[0] // 4, size[1] // 4, size[0] // 2, size[1] // 2], fill=(240, 200, 40))
+    if text:
+        draw.text((10, 10), text, fill=(255, 255, 255))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=85)
+    return out.getvalue()
+
+
+@pytest.fixture
+def jpeg():
+    return make_jpeg

@@ -5,7 +5,7 @@ timeline event and (through `event_recorded`) schedules side effects, all in one
 transaction. Views, tasks and channels call these; nothing else saves a complaint's status.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from django.db import transaction
@@ -17,7 +17,7 @@ from aduan.org.models import Unit
 from aduan.regions.models import Region
 from aduan.sla import deadlines
 
-from .models import Category, Complaint, Event, Status, Urgency
+from .models import Category, Complaint, Event, Status
 from .signals import event_recorded
 
 S = Status
@@ -247,7 +247,7 @@ def reply(complaint: Complaint, actor, text: str) -> Complaint:
 
 
 @transaction.atomic
-def note_progress(complaint: Complaint, actor, note: str, photo_ids: list[int] = ()) -> Complaint:
+def note_progress(complaint: Complaint, actor, note: str, photo_ids: Sequence[int] = ()) -> Complaint:
     complaint = _lock(complaint)
     _require_staff(actor, complaint)
     _require_status(complaint, [S.ASSIGNED, S.IN_PROGRESS], _("catat progres"))
@@ -283,7 +283,7 @@ def ask_citizen(complaint: Complaint, actor, question: str) -> Complaint:
 
 
 @transaction.atomic
-def resolve(complaint: Complaint, actor, note: str, photo_ids: list[int] = ()) -> Complaint:
+def resolve(complaint: Complaint, actor, note: str, photo_ids: Sequence[int] = ()) -> Complaint:
     """Report the fix; categories that require it need an after photo."""
     from aduan.evidence.models import Photo
 
@@ -326,7 +326,7 @@ def escalate(complaint: Complaint, to_unit: Unit, reason: str, deadline: str = "
 # --- citizen ------------------------------------------------------------------------------
 
 @transaction.atomic
-def add_citizen_message(complaint: Complaint, text: str, photo_ids: list[int] = (),
+def add_citizen_message(complaint: Complaint, text: str, photo_ids: Sequence[int] = (),
                         data: dict | None = None) -> Complaint:
     """The reporter writes again: an answer to our question restarts the clocks."""
     from aduan.triage.pii import mask

@@ -11,7 +11,7 @@ from aduan.regions.loader import seed_city
 
 from . import actions
 from .intake import IncomingMessage, open_complaint
-from .seed import seed_city_organisation
+from .seed import add_rt_rw, seed_city_organisation
 
 CITY = "33.72"
 PASSWORD = "solo-demo-2026"
@@ -43,32 +43,11 @@ PERSONAS = [
     Persona("rt01.kemlayan", "Pak Slamet", "rt-33-72-02-1007-05-01", "ketua_rt",
             "Ketua RT 01/RW 05 Kemlayan"),
     Persona("lurah.manahan", "Agus Lurah", "kel-33-72-05-1011", "lurah", "Lurah Manahan"),
-    Persona("dpupr", "Dewi Staf DPUPR", "dpupr-bina-marga", "staff", "Staf Bidang Bina Marga"),
+    Persona("dpupr", "Dewi Staf DPUPR", "dpupr", "staff", "Admin Aduan DPUPR"),
     Persona("kepala.dpupr", "Hadi Kepala DPUPR", "dpupr", "kepala", "Kepala DPUPR"),
-    Persona("dlh", "Yanto Staf DLH", "dlh-kebersihan", "staff", "Staf Bidang Kebersihan DLH"),
-    Persona("dishub", "Wawan Staf Dishub", "dishub-pju", "staff", "Staf Bidang PJU Dishub"),
+    Persona("dlh", "Yanto Staf DLH", "dlh", "staff", "Admin Aduan DLH"),
+    Persona("dishub", "Wawan Staf Dishub", "dishub", "staff", "Admin Aduan Dishub"),
 ]
-
-
-def add_rt_rw(kelurahan_code: str, layout: dict[int, list[int]]) -> int:
-    """Create RW and RT units under a kelurahan office (idempotent)."""
-    office = Unit.objects.get(region_id=kelurahan_code, kind=Unit.Kind.KELURAHAN)
-    slug = kelurahan_code.replace(".", "-")
-    created = 0
-    for rw, rts in layout.items():
-        rw_unit, new = Unit.objects.get_or_create(
-            code=f"rw-{slug}-{rw:02d}",
-            defaults={"name": f"RW {rw:02d} {office.region.name}", "kind": Unit.Kind.RW,
-                      "parent": office, "region_id": kelurahan_code, "number": rw})
-        created += new
-        for rt in rts:
-            _, new = Unit.objects.get_or_create(
-                code=f"rt-{slug}-{rw:02d}-{rt:02d}",
-                defaults={"name": f"RT {rt:02d}/RW {rw:02d} {office.region.name}",
-                          "kind": Unit.Kind.RT, "parent": rw_unit, "region_id": kelurahan_code,
-                          "number": rt})
-            created += new
-    return created
 
 
 def _people() -> dict[str, object]:
@@ -117,6 +96,8 @@ SAMPLES = [
      None, None, None, None),
     ("Ada parkir liar di trotoar depan stadion, pejalan kaki terpaksa turun ke jalan.",
      "33.72.05.1011", None, None, "lalu_lintas"),
+    ("Surat pengantar RT untuk SKCK belum ditandatangani sudah seminggu, Ketua RT sulit "
+     "ditemui.", "33.72.02.1007", 3, 5, "layanan_wilayah"),
 ]
 
 
@@ -135,7 +116,10 @@ def load_demo() -> dict[str, object]:
             photos=[_photo((120, 90, 60), "SEBELUM")] if category in ("jalan", "sampah") else [],
         )))
     road, light, rubbish = created[0], created[1], created[2]
-    actions.acknowledge(road, users["rt03.kemlayan"], "Sudah kami cek, kami laporkan ke DPUPR.")
+    actions.acknowledge(road, users["dpupr"], "Tim Bina Marga survei lokasi besok.")
+    letter = created[6]
+    rt03 = Unit.objects.get(code="rt-33-72-02-1007-05-03")
+    actions.assign(letter, rt03, users["lurah.kemlayan"], "Mohon Ketua RT 03 menindaklanjuti.")
     light = actions.acknowledge(light, users["dishub"], "Petugas PJU dijadwalkan besok.")
     from aduan.evidence.store import save_photo
 

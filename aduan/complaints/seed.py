@@ -7,6 +7,7 @@ from django.db import transaction
 
 from aduan.org.models import Unit
 from aduan.regions.models import Region
+from aduan.sla.seed import seed_default_policies
 
 from .models import Category
 from .routing import TRIAGE_UNIT_CODE
@@ -70,10 +71,42 @@ def seed_city_organisation(city_code: str) -> int:
             "is_emergency": cat.get("emergency", False),
             "sort_order": order,
         })
-    try:
-        from aduan.sla.models import seed_default_policies  # type: ignore[attr-defined]
-    except ImportError:
-        pass
-    else:
-        seed_default_policies()
+    seed_default_policies()
     return Unit.objects.count() - before
+
+
+def add_rt_rw(kelurahan_code: str, layout: dict[int, list[int]]) -> int:
+    """Create RW and RT units under a kelurahan office (idempotent)."""
+    office = Unit.objects.get(region_id=kelurahan_code, kind=Unit.Kind.KELURAHAN)
+    slug = kelurahan_code.replace(".", "-")
+    created = 0
+    for rw, rts in layout.items():
+        rw_unit, new = Unit.objects.get_or_create(
+            code=f"rw-{slug}-{rw:02d}",
+            defaults={"name": f"RW {rw:02d} {office.region.name}", "kind": Unit.Kind.RW,
+                      "parent": office, "region_id": kelurahan_code, "number": rw})
+        created += new
+        for rt in rts:
+            _, new = Unit.objects.get_or_create(
+                code=f"rt-{slug}-{rw:02d}-{rt:02d}",
+                defaults={"name": f"RT {rt:02d}/RW {rw:02d} {office.region.name}",
+                          "kind": Unit.Kind.RT, "parent": rw_unit, "region_id": kelurahan_code,
+                          "number": rt})
+            created += new
+    return created
+
+
+def load_rt_rw_csv(lines) -> int:
+    """Bulk-load RW/RT from CSV rows `kelurahan_code,rw,rt` (header required)."""
+    import csv
+
+    layout: dict[str, dict[int, list[int]]] = {}
+    for row in csv.DictReader(lines):
+        code = (row.get("kelurahan_code") or "").strip()
+        rw, rt = int(row["rw"]), int(row["rt"])
+        layout.setdefault(code, {}).setdefault(rw, []).append(rt)
+    created = 0
+    with transaction.atomic():
+        for code, rws in layout.items():
+            created += add_rt_rw(code, rws)
+    return created

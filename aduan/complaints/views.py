@@ -58,7 +58,7 @@ def _page(request, complaint: Complaint, can_respond: bool):
         "star_range": range(1, 6),
     }
     response = render(request, "citizen/track.html", context)
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"  # the token never leaves the site
     response["X-Robots-Tag"] = "noindex"
     return response
 

@@ -21,7 +21,7 @@ class Command(BaseCommand):
         if not demo.is_loaded():
             self.stdout.write("Loading Surakarta (regions, units, categories, demo people)...")
             demo.load_demo()
-        self.stdout.write("\nDemo logins (password for all: %s):" % demo.PASSWORD)
+        self.stdout.write(f"\nDemo logins (password for all: {demo.PASSWORD}):")
         for p in demo.PERSONAS:
             self.stdout.write(f"  {p.username:<16} {p.title}")
         self.stdout.write("  admin            Django admin (/admin/)\n")
