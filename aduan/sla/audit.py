@@ -35,7 +35,8 @@ def audit_rows(now: datetime | None = None):
         .order_by("status", "earliest")
     )
     for row in rows:
-        words = time_left(row["earliest"], now) if row["earliest"] else "TANPA TENGGAT"
+        words = (time_left(row["earliest"], now, status=row["status"]) if row["earliest"]
+                 else "TANPA TENGGAT")
         yield (row["status"], row["owner__name"] or "TANPA PEMILIK", row["n"], row["overdue"],
                row["earliest"], words)
 

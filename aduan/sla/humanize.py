@@ -24,7 +24,7 @@ def _span(minutes: float, day_minutes: int, suffix: str) -> str:
 
 
 def time_left(complaint_or_due, now: datetime | None = None, category_code: str | None = None,
-              urgency: str = "normal") -> str:
+              urgency: str = "normal", status: str = "") -> str:
     """Words for the next deadline of a complaint (or for a due time on a policy).
 
     `time_left(complaint)` -> "sisa 3 jam kerja", "sisa 2 hari kerja", "terlambat 2 hari",
@@ -32,7 +32,6 @@ def time_left(complaint_or_due, now: datetime | None = None, category_code: str 
     "menunggu pelapor, sisa 5 hari", "tanpa tenggat".
     """
     now = now or timezone.now()
-    status = ""
     due = complaint_or_due
     if not isinstance(complaint_or_due, datetime) and complaint_or_due is not None:
         complaint = complaint_or_due

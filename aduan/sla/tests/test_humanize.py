@@ -39,3 +39,9 @@ def test_complaint_in_waiting_and_without_deadline(city, clock):
     c = actions.ask_citizen(c, city.people["pak_rt"], "Alamat lengkapnya?")
     assert time_left(c) == "menunggu pelapor, sisa 7 hari"
     assert time_left(None) == "tanpa tenggat"
+
+
+def test_citizen_clocks_by_status():
+    due = wib(2026, 11, 26, 9, 0)
+    assert time_left(due, NOW, status="resolved") == "menunggu konfirmasi, sisa 3 hari"
+    assert time_left(due, NOW, status="waiting_citizen") == "menunggu pelapor, sisa 3 hari"
