@@ -33,7 +33,8 @@ STUCK_AFTER = timedelta(minutes=5)
 
 # Public timeline events the citizen hears about on their channel.
 NOTIFY_KINDS = {"received", "assigned", "acknowledged", "reply", "progress", "asked_citizen",
-                "resolved", "closed", "rejected", "forwarded", "merged", "reopened"}
+                "resolved", "closed", "rejected", "forwarded", "merged", "reopened",
+                "survivor_resolved"}
 
 
 class Park(Exception):
@@ -61,6 +62,8 @@ def text_for(event: Event, complaint: Complaint) -> str:
         "merged": f"Aduan {ref} digabung dengan aduan {event.data.get('into', '')} tentang "
                   f"masalah yang sama. Pantau di {link}",
         "reopened": f"Aduan {ref} dibuka kembali dan akan ditangani lagi. {link}",
+        "survivor_resolved": f"Masalah yang Anda laporkan ({ref}) sudah diselesaikan bersama "
+                             f"aduan {event.data.get('survivor', '')}: {note}\n{link}",
     }
     return texts.get(event.kind, note)
 

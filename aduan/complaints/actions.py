@@ -72,9 +72,8 @@ def _require_staff(actor, complaint: Complaint, *, triage: bool = False) -> None
 
 def _lock(complaint: Complaint) -> Complaint:
     """Re-read the row under a lock so two actions never interleave."""
-    return Complaint.objects.select_for_update().select_related("category", "owner").get(
-        pk=complaint.pk
-    )
+    rows = Complaint.objects.select_for_update(of=("self",))  # PostgreSQL: no outer-join locks
+    return rows.select_related("category", "owner").get(pk=complaint.pk)
 
 
 def _save(complaint: Complaint, *fields: str) -> None:
@@ -247,7 +246,8 @@ def reply(complaint: Complaint, actor, text: str) -> Complaint:
 
 
 @transaction.atomic
-def note_progress(complaint: Complaint, actor, note: str, photo_ids: Sequence[int] = ()) -> Complaint:
+def note_progress(complaint: Complaint, actor, note: str,
+                  photo_ids: Sequence[int] = ()) -> Complaint:
     complaint = _lock(complaint)
     _require_staff(actor, complaint)
     _require_status(complaint, [S.ASSIGNED, S.IN_PROGRESS], _("catat progres"))
@@ -305,6 +305,10 @@ def resolve(complaint: Complaint, actor, note: str, photo_ids: Sequence[int] = (
     _save(complaint, "status", "resolved_at", "assignee", "first_response_at",
           "first_response_due", "next_due")
     record(complaint, "resolved", actor, note=note, public=True, data={"photos": list(photo_ids)})
+    for duplicate in complaint.duplicates.all():
+        # Everyone who reported the same problem hears that it is fixed.
+        record(duplicate, "survivor_resolved", actor, note=note, public=True,
+               data={"survivor": complaint.ref})
     return complaint
 
 

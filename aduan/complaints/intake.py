@@ -67,10 +67,53 @@ def _place(msg: IncomingMessage, found_code: str | None) -> Region | None:
     return Region.objects.filter(code=found_code).first() if found_code else None
 
 
+_places: tuple[tuple, object] | None = None
+
+
+def places():
+    """The place index of the loaded cities, rebuilt when the region list changes."""
+    global _places
+    from django.db.models import Count, Max
+
+    from aduan.triage.place import PlaceIndex
+
+    key = tuple(Region.objects.aggregate(n=Count("code"), last=Max("code")).values())
+    if _places is None or _places[0] != key:
+        _places = (key, PlaceIndex.from_db())
+    return _places[1]
+
+
 def analyse(text: str, lat: float | None = None, lng: float | None = None):
     from aduan.triage.pipeline import analyse as triage_analyse
 
-    return triage_analyse(text, lat=lat, lng=lng)
+    return triage_analyse(text, places(), lat=lat, lng=lng)
+
+
+DUPLICATE_WINDOW_DAYS = 14
+
+
+def duplicate_matches(complaint: Complaint) -> list:
+    """Open complaints close in place, time and meaning to this one, best first."""
+    from datetime import timedelta
+
+    from aduan.triage.duplicates import Candidate, find_duplicates
+
+    since = complaint.created_at - timedelta(days=DUPLICATE_WINDOW_DAYS)
+    nearby = Complaint.objects.open().filter(created_at__gte=since).exclude(pk=complaint.pk)
+    if complaint.region_id:
+        nearby = nearby.filter(region__parent_id=complaint.region.parent_id) \
+            if complaint.region.parent_id else nearby.filter(region=complaint.region)
+    elif complaint.lat is None:
+        return []
+    candidates = [
+        Candidate(id=c.pk, text=c.text_public, created_at=c.created_at, lat=c.lat, lng=c.lng,
+                  region_code=c.region_id, category=c.category_id)
+        for c in nearby.only("pk", "text_public", "created_at", "lat", "lng", "region_id",
+                             "category_id")[:200]
+    ]
+    return find_duplicates(complaint.text_public, complaint.created_at, candidates,
+                           lat=complaint.lat, lng=complaint.lng,
+                           region_code=complaint.region_id, category=complaint.category_id)
 
 
 @transaction.atomic
@@ -110,6 +153,14 @@ def open_complaint(msg: IncomingMessage) -> Complaint:
         note=acknowledgement_text(complaint),
         data={"channel": msg.channel, "photos": photo_ids, "acknowledgement": True},
     )
+    matches = duplicate_matches(complaint)
+    if matches:
+        survivors = {c.pk: c for c in Complaint.objects.filter(pk__in=[m.id for m in matches])}
+        complaint.possible_duplicates = [
+            {"ref": survivors[m.id].ref, "score": m.score} for m in matches[:5]]
+        complaint.save(update_fields=["possible_duplicates"])
+        if matches[0].near_certain:
+            return actions.merge(complaint, survivors[matches[0].id], None, automatic=True)
     owner = route(category, region, rt, rw) if confident else None
     if owner is not None:
         actions.assign(complaint, owner, None, automatic=True)

@@ -155,6 +155,8 @@ class Complaint(models.Model):
     duplicate_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="duplicates"
     )
+    possible_duplicates = models.JSONField(default=list, blank=True,
+                                           help_text=_("[{ref, score}] offered to the team"))
 
     created_at = models.DateTimeField(db_index=True)
     updated_at = models.DateTimeField(auto_now=True)

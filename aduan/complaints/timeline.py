@@ -25,6 +25,7 @@ TITLES = {
     "forwarded": _("Dialihkan ke instansi lain"),
     "merged": _("Digabung dengan aduan lain"),
     "merged_in": _("Aduan lain digabung ke sini"),
+    "survivor_resolved": _("Aduan yang sama sudah diselesaikan"),
     "escalated": _("Dinaikkan ke atasan (batas waktu terlewat)"),
     "sla_warning": _("Peringatan batas waktu"),
 }

@@ -3,7 +3,6 @@
 import json
 import time
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
@@ -14,27 +13,11 @@ APP_SECRET = "test-app-secret"
 VERIFY_TOKEN = "test-verify-token"
 
 
-def _stub_triage(monkeypatch):
-    """While the triage pipeline is not importable (being built), a neutral stand-in."""
-    try:
-        import aduan.triage.pipeline  # noqa: F401
-    except Exception:  # noqa: BLE001 - missing or mid-edit: use the stand-in
-        from aduan.complaints import intake
-
-        def analyse(text, lat=None, lng=None):
-            return SimpleNamespace(category=None, confidence=0.0, region_code=None, rt=None,
-                                   rw=None, urgency="normal", masked_text=text, pii=[],
-                                   suggestions=[])
-
-        monkeypatch.setattr(intake, "analyse", analyse)
-
-
 @pytest.fixture
-def surakarta(db, monkeypatch):
+def surakarta(db):
     from aduan.complaints.seed import seed_city_organisation
     from aduan.regions.loader import seed_city
 
-    _stub_triage(monkeypatch)
     seed_city("33.72")
     seed_city_organisation("33.72")
 

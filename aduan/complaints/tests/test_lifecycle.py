@@ -144,3 +144,29 @@ def test_escalate_moves_to_parent_and_records(city):
     complaint = actions.escalate(complaint, parent, "Batas respons pertama terlewat")
     assert complaint.owner == parent and complaint.escalation_level == 1
     assert Event.objects.filter(complaint=complaint, kind="escalated").count() == 1
+
+
+def test_near_identical_complaint_is_linked_and_hears_resolution(city, persona, jpeg):
+    text = "Lampu PJU mati total di Jalan Yos Sudarso depan Masjid, Kemlayan RT 3 RW 5"
+    first = open_complaint(IncomingMessage(channel="web", text=text,
+                                           region_code="33.72.02.1007", category_code="pju"))
+    second = open_complaint(IncomingMessage(channel="web", text=text + " malam ini",
+                                            region_code="33.72.02.1007", category_code="pju"))
+    assert second.status == Status.DUPLICATE and second.duplicate_of == first
+    assert second.possible_duplicates[0]["ref"] == first.ref
+    staff = persona("dishub")
+    actions.acknowledge(first, staff)
+    save_photo(jpeg(), complaint=first, tag="after", user=staff)
+    actions.resolve(first, staff, "Lampu diganti")
+    assert Event.objects.filter(complaint=second, kind="survivor_resolved", public=True).exists()
+
+
+def test_similar_complaint_elsewhere_is_not_linked(city):
+    first = open_complaint(IncomingMessage(
+        channel="web", text="Sampah menumpuk di pinggir jalan, bau sekali",
+        region_code="33.72.02.1007", category_code="sampah"))
+    other = open_complaint(IncomingMessage(
+        channel="web", text="Sampah menumpuk di pinggir jalan, bau sekali",
+        region_code="33.72.05.1011", category_code="sampah"))
+    assert other.duplicate_of is None and other.status != Status.DUPLICATE
+    assert first.ref not in [d["ref"] for d in other.possible_duplicates]
