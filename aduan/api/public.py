@@ -26,13 +26,14 @@ from aduan.complaints.timeline import TITLES
 
 POINT_DECIMALS = 3
 
-PUBLIC_RELATED = ("category", "region__parent__parent", "owner", "reporter")
+PUBLIC_RELATED = ("category", "region__parent__parent", "owner", "reporter", "duplicate_of")
+HEAVY = ("region__boundary", "region__parent__boundary", "region__parent__parent__boundary")
 
 
 def public_queryset(queryset: QuerySet | None = None) -> QuerySet:
     """Complaints with everything the public representation reads, in a fixed query count."""
     queryset = Complaint.objects.all() if queryset is None else queryset
-    return queryset.select_related(*PUBLIC_RELATED).prefetch_related(
+    return queryset.select_related(*PUBLIC_RELATED).defer(*HEAVY).prefetch_related(
         "photos",
         Prefetch("events", queryset=Event.objects.filter(public=True).order_by("created_at", "id"),
                  to_attr="public_events"),
@@ -86,8 +87,10 @@ def description(complaint: Complaint) -> str:
 def place_names(complaint: Complaint) -> list[str]:
     """Kelurahan, kecamatan, city: most specific first."""
     names, region = [], complaint.region
-    while region is not None and len(names) < 3:
+    while region is not None:
         names.append(region.name)
+        if len(names) == 3:
+            break
         region = region.parent
     return names
 
