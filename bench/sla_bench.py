@@ -195,10 +195,11 @@ def simulate(n: int, days: int, seed: int = 7) -> dict:
         started = time.perf_counter()
         stats = tick(t)
         tick_times.append(time.perf_counter() - started)
-        if stats.get("escalated_to_level_1") or any(k.startswith("escalated") for k in stats):
+        if any(k.startswith(("escalated", "overdue")) for k in stats):
+            # the new owner (or, at the top, the same one, reminded again) may answer
             for c in Complaint.objects.filter(
-                    pk__in=Event.objects.filter(kind="escalated", created_at=t)
-                    .values("complaint_id")):
+                    pk__in=Event.objects.filter(kind__in=["escalated", "sla_overdue"],
+                                                created_at=t).values("complaint_id")):
                 owner_may_answer(c)
         orphaned = Complaint.objects.filter(status__in=OPEN, next_due__isnull=True).exists()
         if orphaned and gap_since is None:
