@@ -83,7 +83,14 @@ def _handle_due(pk: int, due: datetime, now: datetime, stats: Counter) -> None:
         else:
             action = "escalate"
         if not _claim(pk, action, due, now):
-            stats["already_claimed"] += 1
+            if action == "escalate":
+                # Under the lock the row still shows a deadline already acted on: something
+                # set an old due time back. Give a fresh deadline rather than stall on it.
+                Complaint.objects.filter(pk=pk).update(next_due=deadlines.escalation_due(
+                    complaint.category_id, complaint.urgency, now))
+                stats["renewed"] += 1
+            else:
+                stats["already_claimed"] += 1
             return
         if action == "close":
             actions.close_unconfirmed(complaint)

@@ -238,3 +238,16 @@ def test_a_broken_complaint_does_not_stop_the_others(city, clock, monkeypatch):
     assert not Claim.objects.filter(complaint_id=first.pk).exists()  # rolled back: retried
     second.refresh_from_db()
     assert second.owner == city.kecamatan
+
+
+def test_a_deadline_set_back_to_one_already_escalated_gets_a_fresh_one(city, clock):
+    c = city.complaint(city.rt)
+    due = c.next_due
+    clock.set(due + timedelta(minutes=1))
+    tick()
+    Complaint.objects.filter(pk=c.pk).update(next_due=due)  # e.g. restored by hand
+    assert tick() == {"renewed": 1}
+    c.refresh_from_db()
+    assert c.next_due == wib(2026, 11, 25, 9, 1) and c.owner == city.rw
+    clock.set(c.next_due + timedelta(minutes=1))
+    assert tick() == {"escalated_to_level_2": 1}
