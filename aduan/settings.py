@@ -240,3 +240,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("ADUAN_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+if TESTING:
+    # Real hashing costs ~0.3 s per demo user; tests need logins, not brute-force resistance.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
