@@ -57,7 +57,8 @@ def lines(events, *, public: bool, photos_by_id: dict | None = None) -> list[Lin
         if event.kind == "rated":
             note = f"{event.data.get('stars', '')}★ {note}".strip()
         if public:
-            note = mask(note)
+            # The acknowledgement carries the private tracking link: never on a public page.
+            note = "" if event.kind == "received" else mask(note)
         result.append(Line(
             created_at=event.created_at, kind=event.kind,
             title=str(TITLES.get(event.kind, event.kind)),

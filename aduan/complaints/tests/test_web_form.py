@@ -47,6 +47,7 @@ def test_public_page_by_reference_has_no_personal_data(city, client, jpeg):
     page = client.get(reverse("citizen:public", args=[complaint.ref])).content.decode()
     assert complaint.ref in page
     assert NIK not in page and "081234567890" not in page
+    assert complaint.token not in page  # the private link must not leak through the reference
     assert not re.search(r"konfirmasi|Tambah informasi", page)
 
 
