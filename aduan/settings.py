@@ -140,7 +140,7 @@ def _database() -> dict:
             "timeout": 20,
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
-        config["CONN_MAX_AGE"] = 0
+        config["CONN_MAX_AGE"] = 600  # keep one connection per thread: no PRAGMAs per request
     if TESTING and not config["ENGINE"].endswith("sqlite3"):
         config["TEST"] = {"NAME": env("ADUAN_TEST_DB_NAME", "test_aduan")}
     return config

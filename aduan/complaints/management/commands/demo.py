@@ -27,7 +27,7 @@ class Command(BaseCommand):
         self.stdout.write("  admin            Django admin (/admin/)\n")
         if no_serve:
             return
-        from django.core.servers.basehttp import WSGIServer, run
+        from django.core.servers.basehttp import ThreadedWSGIServer, run
         from django.core.wsgi import get_wsgi_application
 
         from aduan import worker
@@ -36,8 +36,9 @@ class Command(BaseCommand):
         worker.start_in_thread(stop)
         self.stdout.write(f"Aduan demo on http://{host}:{port}/  (Ctrl+C to stop)")
         try:
-            run(host, port, get_wsgi_application(), ipv6=":" in host, threading=True,
-                server_cls=WSGIServer)
+            # A thread per request, each closing its database connections when done.
+            run(host, port, get_wsgi_application(), ipv6=":" in host, threading=False,
+                server_cls=ThreadedWSGIServer)
         except KeyboardInterrupt:
             pass
         finally:
