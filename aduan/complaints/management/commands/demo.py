@@ -1,7 +1,6 @@
 import threading
 
 from django.conf import settings
-from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 
@@ -17,7 +16,9 @@ class Command(BaseCommand):
         from aduan.complaints import demo
 
         self.stdout.write(f"Data folder: {settings.DATA_DIR}")
-        call_command("migrate", interactive=False, verbosity=0)
+        from aduan.dbsetup import ensure_migrated
+
+        ensure_migrated()
         if not demo.is_loaded():
             self.stdout.write("Loading Surakarta (regions, units, categories, demo people)...")
             demo.load_demo()

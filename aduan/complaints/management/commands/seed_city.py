@@ -13,6 +13,9 @@ class Command(BaseCommand):
         parser.add_argument("code", help="Kemendagri code of the kabupaten/kota, e.g. 33.72")
 
     def handle(self, code, **options):
+        from aduan.dbsetup import ensure_migrated
+
+        ensure_migrated()
         try:
             counts = seed_city(code)
         except UnknownCity as exc:

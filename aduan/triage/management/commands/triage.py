@@ -27,6 +27,9 @@ class Command(BaseCommand):
         stdin = options.get("stdin") or sys.stdin
         if options["batch"] < 1:
             raise CommandError("--batch must be at least 1")
+        from aduan.dbsetup import ensure_migrated
+
+        ensure_migrated()  # a fresh data folder: no regions yet, but categories still work
         places = PlaceIndex.from_db()
         batch: list[tuple[object, str]] = []
         for number, line in enumerate(stdin, start=1):
