@@ -8,6 +8,7 @@ urlpatterns = [
     path("", citizen_views.home, name="home"),
     path("", include("aduan.complaints.urls")),
     path("", include("aduan.channels.urls")),
+    path("", include("aduan.evidence.urls")),
     path("foto/<int:pk>/<str:size>.jpg", citizen_views.photo, name="photo"),
     path("petugas/", include("aduan.dashboard.urls")),
     path("masuk/", auth_views.LoginView.as_view(), name="login"),

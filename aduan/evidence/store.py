@@ -9,12 +9,15 @@ __all__ = ["ImageRejected", "save_photo"]
 
 
 def save_photo(data: bytes, *, complaint=None, tag: str = Photo.Tag.BEFORE, user=None,
-               by_citizen: bool = False) -> Photo:
-    """Process and store one photo. Raises ImageRejected with a message for the user."""
+               by_citizen: bool = False, activity=None, check: bool = True) -> Photo:
+    """Process and store one photo. Raises ImageRejected with a message for the user.
+
+    A complaint's proof checks are recomputed at once (`check=False` to batch them)."""
     image = process(data)
     photo = Photo(
-        complaint=complaint, tag=tag, content_type=image.content_type, width=image.width,
-        height=image.height, taken_at=image.taken_at, phash=image.phash, sha256=image.sha256,
+        complaint=complaint, activity=activity, tag=tag, content_type=image.content_type,
+        width=image.width, height=image.height, taken_at=image.taken_at, phash=image.phash,
+        sha256=image.sha256,
         gps_lat=image.gps[0] if image.gps else None,
         gps_lng=image.gps[1] if image.gps else None,
         uploaded_by=user if user is not None and user.is_authenticated else None,
@@ -24,4 +27,8 @@ def save_photo(data: bytes, *, complaint=None, tag: str = Photo.Tag.BEFORE, user
     photo.public.save("public.jpg", ContentFile(image.public_jpeg), save=False)
     photo.thumb.save("thumb.jpg", ContentFile(image.thumb_jpeg), save=False)
     photo.save()
+    if complaint is not None and check:
+        from .checks import refresh
+
+        refresh(complaint)
     return photo
