@@ -326,8 +326,7 @@ def report(year: dict, args) -> None:
     print(f"  escalations per level: {year['escalations_per_level']}; "
           f"overdue at the top (Pemkot): {year['overdue_at_top']}")
     print(f"  warnings: {year['warnings']}; closed without confirmation: "
-          f"{year['closed_unconfirmed']}; waits expired: {year['wait_expired']}; "
-          f"still open at the end: {year['still_open']}")
+          f"{year['closed_unconfirmed']}; still open at the end: {year['still_open']}")
     print(f"  longest time an open complaint had no owner or no deadline: "
           f"{year['longest_open_without_owner_or_deadline'].total_seconds():.0f} s")
     print(f"  official actions: {year['actions']}")
