@@ -17,7 +17,12 @@ class ChosenLanguageMiddleware:
         language = chosen if chosen in self.supported else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = language
-        response = self.get_response(request)
+        try:
+            response = self.get_response(request)
+        finally:
+            # The choice is for this request only: a thread that serves the next request (or
+            # a test, or a job) must start from LANGUAGE_CODE again, not from this English.
+            translation.deactivate()
         response.headers.setdefault("Content-Language", language)
         patch = response.get("Vary", "")
         if "Cookie" not in patch:

@@ -54,9 +54,15 @@ def kelurahan_choices():
     kelurahan = Region.objects.filter(level=Region.Level.KELURAHAN, units__isnull=False)
     groups: dict[str, list] = {}
     for kel in kelurahan.select_related("parent").order_by("parent__name", "name").distinct():
-        groups.setdefault(f"Kec. {kel.parent.name}", []).append((kel.code, kel.name))
+        group = _("Kec. %(name)s") % {"name": kel.parent.name}
+        groups.setdefault(group, []).append((kel.code, kel.name))
     choices.extend(groups.items())
     return choices
+
+
+class CategoryChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.label
 
 
 class ComplaintForm(forms.Form):
@@ -67,8 +73,8 @@ class ComplaintForm(forms.Form):
     kelurahan = forms.ChoiceField(required=False)
     rw = forms.IntegerField(required=False, min_value=1, max_value=99)
     rt = forms.IntegerField(required=False, min_value=1, max_value=99)
-    category = forms.ModelChoiceField(Category.objects.all(), required=False,
-                                      empty_label=_("— saya tidak tahu —"))
+    category = CategoryChoiceField(Category.objects.all(), required=False,
+                                   empty_label=_("— saya tidak tahu —"))
     name = forms.CharField(required=False, max_length=120)
     contact = forms.CharField(required=False, max_length=120)
     anonymous = forms.BooleanField(required=False)

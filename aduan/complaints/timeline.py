@@ -62,7 +62,8 @@ def lines(events, *, public: bool, photos_by_id: dict | None = None) -> list[Lin
         result.append(Line(
             created_at=event.created_at, kind=event.kind,
             title=str(TITLES.get(event.kind, event.kind)),
-            who=event.actor_label if not public or event.kind != "citizen_message" else "Pelapor",
+            who=(str(_("Pelapor")) if public and event.kind == "citizen_message"
+                 else event.actor_label),
             note=note,
             photos=[photos_by_id[i] for i in event.data.get("photos", []) if i in photos_by_id],
         ))
