@@ -8,7 +8,8 @@ from .activity import TAGS
 
 
 class ActivityForm(forms.Form):
-    position = forms.ModelChoiceField(queryset=None, label=_("Sebagai"), empty_label=None)
+    position = forms.ModelChoiceField(queryset=None, label=_("Sebagai"), empty_label=None,
+                                      required=False)
     text = forms.CharField(label=_("Apa yang dikerjakan?"), widget=forms.Textarea,
                            min_length=5, max_length=2000)
     before = PhotosField(label=_("Foto sebelum"))
@@ -27,6 +28,12 @@ class ActivityForm(forms.Form):
         if positions.count() == 1:
             self.fields["position"].widget = forms.HiddenInput()
             self.fields["position"].initial = positions.first().pk
+
+    def clean_position(self):
+        position = self.cleaned_data.get("position")
+        if position is None:  # one position: the form does not ask
+            position = self.fields["position"].queryset.first()
+        return position
 
     def clean_complaint(self):
         ref = self.cleaned_data["complaint"].strip().upper()

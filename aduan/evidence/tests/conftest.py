@@ -41,3 +41,30 @@ def road(city):
         lat=kemlayan.centroid_lat, lng=kemlayan.centroid_lng)
     complaint.refresh_from_db()
     return complaint
+
+
+@pytest.fixture
+def graph(settings):
+    """Meta's Graph API faked on 127.0.0.1 (the channels' fake)."""
+    from pathlib import Path
+
+    from aduan.channels.tests.fakes import FakeGraph
+
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+    fake = FakeGraph().start()
+    settings.META_GRAPH_URL = fake.url + "/v23.0"
+    settings.INSTAGRAM_GRAPH_URL = ""
+    yield fake
+    fake.stop()
+
+
+def resolve_with_photos(complaint, user, before_seed=1, after_seed=2, here=None):
+    """Before and after photos from the field, then resolve (the staff page's path)."""
+    from aduan.complaints import actions
+    from aduan.evidence.store import save_photo
+
+    save_photo(phone_photo(before_seed, taken=exif_time(complaint.created_at), gps=here),
+               complaint=complaint, tag="before", user=user)
+    after = save_photo(phone_photo(after_seed, taken=exif_time(timezone.now()), gps=here),
+                       complaint=complaint, tag="after", user=user)
+    return actions.resolve(complaint, user, "Sudah diperbaiki.", [after.pk])
