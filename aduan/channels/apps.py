@@ -8,3 +8,4 @@ class ChannelsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import outbox  # noqa: F401 - connects the event_recorded receiver
+        from .officials import notify  # noqa: F401 - officials hear about their new work

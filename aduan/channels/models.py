@@ -1,5 +1,6 @@
 """Channel accounts, the raw inbound events they deliver, and the outbox of replies."""
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -101,3 +102,26 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class LinkCode(models.Model):
+    """A one-time code an official sends from Telegram or WhatsApp to link that chat to
+    their account. Only a hash is stored; the code expires after a few minutes."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="+")
+    code_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    account = models.ForeignKey(ChannelAccount, null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+")
+    sender = models.CharField(max_length=200, blank=True,
+                              help_text=_("Telegram chat id or WhatsApp number that used it"))
+
+    class Meta:
+        verbose_name = _("kode tautan petugas")
+        verbose_name_plural = _("kode tautan petugas")
+
+    def __str__(self) -> str:
+        return f"link code of user {self.user_id}"

@@ -94,6 +94,11 @@ def process(event_id: int) -> None:
 
 
 def handle(account: ChannelAccount, msg: ChatMessage, photos: list[bytes]) -> Complaint | None:
+    from .officials import commands
+
+    handled, acted_on = commands.handle(account, msg, photos)
+    if handled:  # a link code, or a linked official's command: never a citizen complaint
+        return acted_on
     channel = account.kind
     reporter, _ = Reporter.objects.get_or_create(channel=channel, handle=msg.sender[:200])
     # One message at a time per reporter: two workers must not open two complaints.

@@ -11,4 +11,5 @@ urlpatterns = [
     path("webhooks/telegram/<int:channel_id>", telegram_webhook, name="telegram"),
     path("petugas/kanal/gagal/", views.parked, name="parked"),
     path("petugas/kanal/gagal/<int:pk>/kirim-ulang/", views.retry, name="retry"),
+    path("petugas/kanal/tautkan/", views.link_chat, name="link"),
 ]
