@@ -4,7 +4,6 @@ from dataclasses import asdict, dataclass, field
 
 from . import classifier
 from . import pii as personal_data
-from .normalize import normalize
 from .pii import Finding
 from .place import PlaceIndex, rt_rw
 from .urgency import urgency
@@ -41,7 +40,7 @@ def analyse_many(texts: list[str], places: PlaceIndex | None = None,
                  points: list[tuple[float | None, float | None]] | None = None,
                  ) -> list[TriageResult]:
     """Triage a batch (one classifier call for all texts: much faster than one by one)."""
-    normalised = [normalize(t) for t in texts]
+    normalised = [classifier.prepare(t) for t in texts]
     predictions = classifier.default_model().predict_normalised(normalised)
     results = []
     for i, (text, prediction) in enumerate(zip(texts, predictions, strict=True)):
