@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,6 +20,7 @@ from aduan.regions.models import Region
 from .forms import ActionForm
 
 LIST_FIELDS = ("category", "region", "owner")
+PAGE_SIZE = 50  # a cheap phone renders 50 rows quickly; the rest is a tap away
 
 
 def visible(user):
@@ -40,9 +42,11 @@ def home(request):
         queryset = queryset.open()
     elif status in Status.values:
         queryset = queryset.filter(status=status)
-    complaints = list(queryset.order_by("next_due", "created_at")[:200])
+    page = Paginator(queryset.order_by("next_due", "created_at"), PAGE_SIZE).get_page(
+        request.GET.get("page"))
     return render(request, "staff/queue.html", {
-        "complaints": complaints, "status": status, "statuses": Status.choices,
+        "complaints": page.object_list, "page": page, "status": status,
+        "statuses": Status.choices,
     })
 
 
@@ -52,11 +56,10 @@ def inbox(request):
     access = access_for(request.user)
     if not access.is_triage:
         raise PermissionDenied
-    complaints = list(
-        Complaint.objects.filter(status=Status.NEW).select_related(*LIST_FIELDS)
-        .order_by("-urgency", "next_due", "created_at")[:200]
-    )
-    return render(request, "staff/inbox.html", {"complaints": complaints})
+    queryset = Complaint.objects.filter(status=Status.NEW).select_related(*LIST_FIELDS)
+    page = Paginator(queryset.order_by("-urgency", "next_due", "created_at"), PAGE_SIZE) \
+        .get_page(request.GET.get("page"))
+    return render(request, "staff/inbox.html", {"complaints": page.object_list, "page": page})
 
 
 def _get_visible(request, ref) -> Complaint:
@@ -71,14 +74,18 @@ def _get_visible(request, ref) -> Complaint:
 def detail(request, ref):
     complaint = _get_visible(request, ref)
     access = access_for(request.user)
+    categories = list(Category.objects.all())
+    labels = {c.code: c.label for c in categories}
     context = {
         "complaint": complaint,
+        "suggestions": [(labels.get(code, code), score)
+                        for code, score in (complaint.suggestions or [])],
         "events": timeline.for_complaint(complaint, public=False),
         "photos": list(complaint.photos.all()),
         "can_act": access.may_act_on(complaint.owner),
         "is_triage": access.is_triage,
         "form": ActionForm(),
-        "categories": Category.objects.all(),
+        "categories": categories,
         "kelurahan": Region.objects.filter(level=Region.Level.KELURAHAN, units__isnull=False)
         .distinct().order_by("name"),
         "units": _assignable_units(access),

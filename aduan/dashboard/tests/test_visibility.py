@@ -94,3 +94,15 @@ def test_queue_query_count_is_flat(city, client, login, django_assert_max_num_qu
     login("lurah.kemlayan")
     with django_assert_max_num_queries(12):
         client.get(reverse("staff:home"))
+
+
+def test_long_queues_are_paged(city, client, login):
+    from aduan.dashboard.views import PAGE_SIZE
+
+    login("walikota")
+    from aduan.complaints.models import Complaint
+
+    total = Complaint.objects.open().count()
+    page = client.get(reverse("staff:home"))
+    assert len(page.context["complaints"]) == min(total, PAGE_SIZE)
+    assert page.context["page"].paginator.count == total
