@@ -109,24 +109,42 @@ def _strip_javanese_suffix(word: str, mapping: dict[str, str]) -> str:
     return word
 
 
+_KALI = ("kali",)
+
+
+@lru_cache(maxsize=200_000)
+def _word(raw: str) -> tuple[str, ...]:
+    """One raw token -> its normalised words (cached: the same words come back all day)."""
+    word = raw if raw.isdigit() else squeeze(raw)
+    if word == "kali":
+        return _KALI
+    mapping = word_map()
+    replacement = mapping.get(word)
+    if replacement is None:
+        replacement = _strip_javanese_suffix(word, mapping)
+    return () if replacement == "-" else tuple(replacement.split())
+
+
 def tokens(text: str, drop_greetings: bool = True) -> list[str]:
     """Normalised Indonesian tokens of a complaint."""
-    text = _replace_emoji(text.lower())
-    text = _URL.sub(" ", text)
-    text = _MENTION.sub(r" \1 ", text)
-    text = _REDUP.sub(r"\1 \1", text)
-    mapping = word_map()
+    text = text.lower()
+    if not text.isascii():
+        text = _replace_emoji(text)
+    if "/" in text or "www" in text:
+        text = _URL.sub(" ", text)
+    if "@" in text or "#" in text:
+        text = _MENTION.sub(r" \1 ", text)
+    if "2" in text:
+        text = _REDUP.sub(r"\1 \1", text)
     out: list[str] = []
     for raw in _TOKEN.findall(text):
-        word = raw if raw.isdigit() else squeeze(raw)
-        if word == "kali" and out and (out[-1].isdigit() or out[-1] in _COUNT_WORDS):
-            out.append(word)
-            continue
-        replacement = mapping.get(word)
-        if replacement is None:
-            replacement = _strip_javanese_suffix(word, mapping)
-        if replacement != "-":
-            out.extend(replacement.split())
+        words = _word(raw)
+        if words == _KALI:
+            if out and (out[-1].isdigit() or out[-1] in _COUNT_WORDS):
+                out.append("kali")
+                continue
+            words = tuple(word_map().get("kali", "kali").split())
+        out.extend(words)
     if drop_greetings:
         joined = _greeting_pattern().sub(" ", " ".join(out))
         out = joined.split()

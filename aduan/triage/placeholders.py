@@ -59,6 +59,7 @@ _FIXED = re.compile(
     re.I,
 )
 _WORD = re.compile(r"[A-Za-z]+")
+_DIGIT = re.compile(r"\d")
 _SENTENCE_END = frozenset(".!?\n")
 
 
@@ -140,7 +141,7 @@ def blocked_words() -> frozenset[str]:
 
 def neutralise(text: str) -> str:
     """The text with place mentions, RT/RW, house numbers and long numbers replaced."""
-    if any(c.isdigit() for c in text):
+    if _DIGIT.search(text):
         text = _FIXED.sub(_fixed_token, text)
     matches = list(_WORD.finditer(text))
     if not matches:
