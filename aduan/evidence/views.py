@@ -24,6 +24,7 @@ from .models import ActivityPost, BeforeAfter, Photo, ProofWarning
 GALLERY_PAGE = 24
 FEED_PAGE = 20
 MANDATE_PAGE = 100
+QUIET_SHOWN = 100  # the longest silences; the full table marks every quiet row
 PROOF_PAGE = 50
 
 
@@ -152,8 +153,10 @@ def mandate(request):
         days = mandate_rules.QUIET_DAYS
     rows = mandate_rules.rows(access, quiet_days=days)
     page = Paginator(rows, MANDATE_PAGE).get_page(request.GET.get("hal"))
+    quiet = mandate_rules.quiet(rows)
     return render(request, "evidence/mandate.html", {
-        "page": page, "quiet": mandate_rules.quiet(rows), "days": days, "total": len(rows),
+        "page": page, "quiet": quiet[:QUIET_SHOWN], "quiet_count": len(quiet),
+        "quiet_more": max(0, len(quiet) - QUIET_SHOWN), "days": days, "total": len(rows),
         "measure_days": mandate_rules.MEASURE_DAYS,
     })
 
