@@ -44,6 +44,7 @@ def _failures_key(kind: str, sender: str) -> str:
     return f"aduan:link-failures:{kind}:{hashlib.sha256(sender.encode()).hexdigest()[:32]}"
 
 
+@transaction.atomic
 def link(account: ChannelAccount, sender: str, code: str) -> tuple[object | None, str]:
     """Use a code sent from `sender` on `account`. Returns (user, "") or (None, reason)
     with reason one of "blocked", "wrong", "expired", "no_position"."""
