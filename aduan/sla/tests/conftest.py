@@ -94,8 +94,9 @@ class City:
 
         now = timezone.now()
         if category:
-            category, _ = Category.objects.get_or_create(code=category,
-                                                         defaults={"name": category})
+            category, _ = Category.objects.get_or_create(
+                code=category,
+                defaults={"name": category, "requires_after_photo": category != "no_photo"})
         due = deadlines.for_complaint(category and category.pk, urgency, now)
         complaint = Complaint.objects.create(
             ref=f"SKA-{Complaint.objects.count() + 1:04d}-0000", owner=self.triage,

@@ -166,10 +166,8 @@ def test_waiting_in_triage_resumes_the_first_response_clock(city, clock):
     assert c.first_response_due == c.next_due == wib(2026, 12, 1, 9, 1)
 
 
-def test_unconfirmed_resolution_closes_after_three_days(city, clock, monkeypatch):
-    monkeypatch.setattr("aduan.evidence.models.Photo.objects.filter",
-                        lambda **kw: type("Q", (), {"exists": lambda self: True})())
-    c = city.complaint(city.rt)
+def test_unconfirmed_resolution_closes_after_three_days(city, clock):
+    c = city.complaint(city.rt, category="no_photo")
     c = actions.resolve(c, city.people["pak_rt"], "Sudah ditambal")
     clock.advance(days=3, minutes=1)
     assert tick() == {"closed_unconfirmed": 1}
@@ -177,10 +175,8 @@ def test_unconfirmed_resolution_closes_after_three_days(city, clock, monkeypatch
     assert c.status == "closed"
 
 
-def test_reopen_restarts_the_clocks(city, clock, monkeypatch):
-    monkeypatch.setattr("aduan.evidence.models.Photo.objects.filter",
-                        lambda **kw: type("Q", (), {"exists": lambda self: True})())
-    c = city.complaint(city.rt)
+def test_reopen_restarts_the_clocks(city, clock):
+    c = city.complaint(city.rt, category="no_photo")
     actions.resolve(c, city.people["pak_rt"], "Sudah ditambal")
     clock.set(wib(2026, 11, 25, 9, 0))
     c = actions.reopen(Complaint.objects.get(pk=c.pk), "Masih berlubang")
