@@ -41,6 +41,14 @@ class Line:
     photos: list
 
 
+def _who(event, public: bool) -> str:
+    if public and event.kind == "citizen_message":
+        return str(_("Pelapor"))
+    if event.actor_id is None and event.actor_label == "Sistem":  # actions._label(None)
+        return str(_("Sistem"))
+    return event.actor_label
+
+
 def lines(events, *, public: bool, photos_by_id: dict | None = None) -> list[Line]:
     from aduan.triage.pii import mask
 
@@ -62,8 +70,7 @@ def lines(events, *, public: bool, photos_by_id: dict | None = None) -> list[Lin
         result.append(Line(
             created_at=event.created_at, kind=event.kind,
             title=str(TITLES.get(event.kind, event.kind)),
-            who=(str(_("Pelapor")) if public and event.kind == "citizen_message"
-                 else event.actor_label),
+            who=_who(event, public),
             note=note,
             photos=[photos_by_id[i] for i in event.data.get("photos", []) if i in photos_by_id],
         ))

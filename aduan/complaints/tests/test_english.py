@@ -45,6 +45,7 @@ PHRASES = [
     ("track", "Has the problem been fixed?", "Apakah masalahnya sudah beres?"),
     ("track", "Complaint received", "Aduan diterima"),
     ("track", "Complaint history", "Perjalanan aduan"),
+    ("track", "· System</div>", "· Sistem</div>"),
     ("login", "Username", "Nama pengguna"),
     ("login", "Password", "Kata sandi"),
     ("queue", "Complaint queue", "Antrean aduan"),
