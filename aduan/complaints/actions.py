@@ -80,8 +80,9 @@ def _save(complaint: Complaint, *fields: str) -> None:
     complaint.save(update_fields=[*fields, "updated_at"])
 
 
-def _start_clocks(complaint: Complaint, now: datetime) -> None:
-    due = deadlines.for_complaint(complaint.category_id, complaint.urgency, now)
+def _start_clocks(complaint: Complaint) -> None:
+    """Due times counted from the citizen's first message, on the category's policy."""
+    due = deadlines.for_complaint(complaint.category_id, complaint.urgency, complaint.created_at)
     complaint.first_response_due = None if complaint.first_response_at else due.first_response
     complaint.resolution_due = due.resolution
     complaint.next_due = complaint.first_response_due or complaint.resolution_due
@@ -131,7 +132,7 @@ def assign(complaint: Complaint, unit: Unit, actor=None, reason: str = "",
     if complaint.status == S.NEW:
         complaint.status = S.ASSIGNED
         complaint.assigned_at = now
-        _start_clocks(complaint, now)
+        _start_clocks(complaint)
     _save(complaint, "owner", "assignee", "status", "assigned_at", "first_response_due",
           "resolution_due", "next_due")
     record(complaint, "assigned", actor, note=reason, public=True,
@@ -275,7 +276,7 @@ def ask_citizen(complaint: Complaint, actor, question: str) -> Complaint:
     complaint.status_before_wait, complaint.status = complaint.status, S.WAITING_CITIZEN
     if complaint.status_before_wait != S.NEW:
         _first_response(complaint, now)
-    complaint.next_due = deadlines.waiting_until(now)
+    complaint.next_due = deadlines.waiting_until(now, complaint.category_id, complaint.urgency)
     _save(complaint, "status", "status_before_wait", "first_response_at", "first_response_due",
           "next_due")
     record(complaint, "asked_citizen", actor, note=question, public=True)
@@ -301,7 +302,8 @@ def resolve(complaint: Complaint, actor, note: str, photo_ids: Sequence[int] = (
     if complaint.assignee_id is None:
         complaint.assignee = actor
     _first_response(complaint, now)
-    complaint.next_due = deadlines.confirmation_until(now)
+    complaint.next_due = deadlines.confirmation_until(now, complaint.category_id,
+                                                      complaint.urgency)
     _save(complaint, "status", "resolved_at", "assignee", "first_response_at",
           "first_response_due", "next_due")
     record(complaint, "resolved", actor, note=note, public=True, data={"photos": list(photo_ids)})
@@ -313,14 +315,18 @@ def resolve(complaint: Complaint, actor, note: str, photo_ids: Sequence[int] = (
 
 
 @transaction.atomic
-def escalate(complaint: Complaint, to_unit: Unit, reason: str, deadline: str = "") -> Complaint:
-    """A missed deadline: the owner's parent unit takes over supervision (system action)."""
+def escalate(complaint: Complaint, to_unit: Unit, reason: str, deadline: str = "",
+             next_due: datetime | None = None) -> Complaint:
+    """A missed deadline: the owner's parent unit takes over supervision (system action),
+    with a new next deadline so the complaint is never without one."""
     complaint = _lock(complaint)
     if not complaint.is_open:
         raise ActionError(_("Aduan sudah ditutup."))
     previous = complaint.owner
     complaint.owner, complaint.escalation_level = to_unit, complaint.escalation_level + 1
-    _save(complaint, "owner", "escalation_level")
+    if next_due is not None:
+        complaint.next_due = next_due
+    _save(complaint, "owner", "escalation_level", "next_due")
     record(complaint, "escalated", None, note=reason,
            data={"from": previous.pk, "to": to_unit.pk, "unit": to_unit.name,
                  "deadline": deadline, "level": complaint.escalation_level})
@@ -340,16 +346,50 @@ def add_citizen_message(complaint: Complaint, text: str, photo_ids: Sequence[int
         raise ActionError(_("Aduan ini sudah ditutup; kirim aduan baru."))
     now = timezone.now()
     if complaint.status == S.WAITING_CITIZEN:
-        complaint.status = complaint.status_before_wait or S.ASSIGNED
-        complaint.status_before_wait = ""
-    if complaint.status in (S.ASSIGNED, S.IN_PROGRESS) and complaint.first_response_at:
+        _end_wait(complaint, now)
+    elif complaint.status in (S.ASSIGNED, S.IN_PROGRESS) and complaint.first_response_at:
         complaint.next_due = min(
             filter(None, [complaint.resolution_due,
                           deadlines.next_response(complaint.category_id, complaint.urgency, now)])
         )
-    _save(complaint, "status", "status_before_wait", "next_due")
+    _save(complaint, "status", "status_before_wait", "first_response_due", "resolution_due",
+          "next_due")
     record(complaint, "citizen_message", "Pelapor", note=mask(text), public=True,
            data={"photos": list(photo_ids), **(data or {})})
+    return complaint
+
+
+def _end_wait(complaint: Complaint, now: datetime) -> None:
+    """Leave waiting_citizen: back to the status before, the paused working time added to
+    the due times, and the next deadline the first response or one follow-up period."""
+    asked = (Event.objects.filter(complaint=complaint, kind="asked_citizen")
+             .order_by("-created_at").values_list("created_at", flat=True).first()) or now
+    code, urgency = complaint.category_id, complaint.urgency
+    complaint.first_response_due = deadlines.shift_for_pause(
+        complaint.first_response_due, asked, now, code, urgency)
+    complaint.resolution_due = deadlines.shift_for_pause(
+        complaint.resolution_due, asked, now, code, urgency)
+    complaint.status = complaint.status_before_wait or S.ASSIGNED
+    complaint.status_before_wait = ""
+    if complaint.first_response_at is None and complaint.first_response_due is not None:
+        complaint.next_due = complaint.first_response_due
+    else:
+        complaint.next_due = min(filter(None, [
+            complaint.resolution_due, deadlines.next_response(code, urgency, now)]))
+
+
+@transaction.atomic
+def resume_after_wait(complaint: Complaint) -> Complaint:
+    """The citizen did not answer in time: the owner works on with what they have."""
+    complaint = _lock(complaint)
+    _require_status(complaint, [S.WAITING_CITIZEN], _("lanjutkan"))
+    _end_wait(complaint, timezone.now())
+    _save(complaint, "status", "status_before_wait", "first_response_due", "resolution_due",
+          "next_due")
+    record(complaint, "wait_expired", None, public=True,
+           note=_("Batas waktu menunggu jawaban pelapor habis; aduan kembali ditangani."),
+           data={"status": complaint.status, "next_due": complaint.next_due.isoformat()
+                 if complaint.next_due else None})
     return complaint
 
 

@@ -145,8 +145,11 @@ def open_complaint(msg: IncomingMessage) -> Complaint:
     )
     from aduan.sla import deadlines
 
-    complaint.next_due = deadlines.for_complaint(None, urgency, now).first_response
-    complaint.save(update_fields=["next_due"])
+    # The clocks start at the citizen's first message, even while triage decides.
+    due = deadlines.for_complaint(complaint.category_id, urgency, now)
+    complaint.first_response_due, complaint.resolution_due = due.first_response, due.resolution
+    complaint.next_due = due.first_response
+    complaint.save(update_fields=["first_response_due", "resolution_due", "next_due"])
     photo_ids = _attach(complaint, msg.photos)
     actions.record(
         complaint, "received", None, public=True, at=now,

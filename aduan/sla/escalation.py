@@ -20,7 +20,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from aduan.complaints import actions
-from aduan.complaints.models import OPEN, Complaint, Event, Status
+from aduan.complaints.models import OPEN, Complaint, Status
 from aduan.org.models import Official, Unit
 
 from . import clock, deadlines
@@ -122,7 +122,7 @@ def _escalate(complaint: Complaint, due: datetime, now: datetime, stats: Counter
     local_due = timezone.localtime(due).strftime("%d-%m-%Y %H:%M")
     if parent is not None:
         reason = f"Tenggat {label} ({local_due}) terlewati oleh {owner}; naik ke {parent}."
-        actions.escalate(complaint, parent, reason, deadline=kind)
+        actions.escalate(complaint, parent, reason, deadline=kind, next_due=new_due)
         notify_units = [parent, owner]
         event_kind = "escalated"
         stats[f"escalated_to_level_{complaint.escalation_level + 1}"] += 1
@@ -135,45 +135,15 @@ def _escalate(complaint: Complaint, due: datetime, now: datetime, stats: Counter
         notify_units = [owner]
         event_kind = "sla_overdue"
         stats["overdue_at_top"] += 1
-    Complaint.objects.filter(pk=complaint.pk).update(next_due=new_due)
+        Complaint.objects.filter(pk=complaint.pk).update(next_due=new_due)
     _notify(notify_units, complaint, event_kind, f"{complaint.ref}: {reason}", now)
 
 
 def _resume_after_wait(complaint: Complaint, now: datetime) -> None:
-    """The citizen did not answer in time: back to the status before the wait.
-
-    The working time spent waiting is added to the first-response and resolution due
-    times (the clocks were paused); the owner then has one follow-up period (Solo: two
-    working days) to act: close it, reject it, or work on with what they have.
-    """
-    asked = (
-        Event.objects.filter(complaint=complaint, kind="asked_citizen")
-        .order_by("-created_at").values_list("created_at", flat=True).first()
-    )
-    policy = deadlines.policy_for(complaint.category_id, complaint.urgency)
-    paused_from = asked or complaint.next_due
-    code, urgency = complaint.category_id, complaint.urgency
-    first_due = deadlines.shift_for_pause(complaint.first_response_due, paused_from, now,
-                                          code, urgency)
-    resolution_due = deadlines.shift_for_pause(complaint.resolution_due, paused_from, now,
-                                               code, urgency)
-    status = complaint.status_before_wait or Status.ASSIGNED
-    follow_up = policy.add(now, policy.next_response)
-    if complaint.first_response_at is None and first_due is not None:
-        next_due = first_due
-    else:
-        next_due = min(d for d in (resolution_due, follow_up) if d is not None)
-    # TODO(complaints): move into actions as `resume_after_wait`; kept here until it exists.
-    Complaint.objects.filter(pk=complaint.pk, status=Status.WAITING_CITIZEN).update(
-        status=status, status_before_wait="", first_response_due=first_due,
-        resolution_due=resolution_due, next_due=next_due, updated_at=now,
-    )
-    complaint.status, complaint.next_due = status, next_due
-    actions.record(
-        complaint, "wait_expired", None, public=True,
-        note="Batas waktu menunggu jawaban pelapor habis; aduan kembali ditangani.",
-        data={"status": status, "next_due": next_due.isoformat()},
-    )
+    """The citizen did not answer in time: the named action moves the clocks on."""
+    actions.resume_after_wait(complaint)
+    _notify([complaint.owner], complaint, "wait_expired",
+            f"{complaint.ref}: pelapor tidak menjawab; aduan kembali ditangani.", now)
 
 
 # --- deadlines that are near --------------------------------------------------------------

@@ -170,3 +170,22 @@ def test_similar_complaint_elsewhere_is_not_linked(city):
         region_code="33.72.05.1011", category_code="sampah"))
     assert other.duplicate_of is None and other.status != Status.DUPLICATE
     assert first.ref not in [d["ref"] for d in other.possible_duplicates]
+
+
+def test_answer_after_a_wait_moves_deadlines_by_the_paused_time(city, persona, monkeypatch):
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from django.utils import timezone
+
+    monday = datetime(2026, 11, 16, 9, 0, tzinfo=ZoneInfo("Asia/Jakarta"))
+    monkeypatch.setattr(timezone, "now", lambda: monday)
+    complaint = _road()
+    before = complaint.resolution_due
+    complaint = actions.ask_citizen(complaint, persona("dpupr"), "Di sebelah mana?")
+    monkeypatch.setattr(timezone, "now", lambda: monday + timedelta(days=1))
+    complaint = actions.add_citizen_message(complaint, "Depan SD")
+    assert complaint.status == Status.ASSIGNED
+    assert complaint.resolution_due > before  # one working day of waiting added
+    assert complaint.first_response_at is not None  # asking the citizen was a response
+    assert complaint.next_due is not None and complaint.next_due <= complaint.resolution_due
