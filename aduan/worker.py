@@ -19,6 +19,7 @@ logger = logging.getLogger("aduan.worker")
 # Dotted paths of functions called every PERIODIC_SECONDS; each takes no arguments.
 PERIODIC_JOBS = [
     "aduan.sla.escalation.tick",
+    "aduan.sla.audit.send_daily_digest",
     "aduan.channels.outbox.sweep",
     "aduan.channels.email.poll.poll_all",
 ]

@@ -69,3 +69,36 @@ def daily_digest(now: datetime | None = None) -> dict[str, str]:
             f"{unit or owner_id}: {total} aduan terbuka ({parts})"
         )
     return texts
+
+
+DIGEST_HOUR = 7  # local time: the digest reaches officials as the office opens
+
+
+def send_daily_digest(now: datetime | None = None) -> int:
+    """Once a day (any number of workers): each unit's officials get their backlog by age
+    in their web inbox. Returns how many notifications were written (0 if already sent)."""
+    from django.db import IntegrityError, transaction
+
+    from aduan.org.models import Official
+
+    from .models import Claim, Notification
+
+    now = now or timezone.now()
+    local = timezone.localtime(now)
+    if local.hour < DIGEST_HOUR:
+        return 0
+    day = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    try:
+        with transaction.atomic():
+            Claim.objects.create(complaint_id=0, action="digest", due=day, created_at=now)
+            texts = daily_digest(now)
+            officials = Official.objects.filter(unit__code__in=texts, is_active=True)
+            rows = [
+                Notification(user_id=user_id, complaint_id=0, kind="digest",
+                             text=texts[code][:500], created_at=now)
+                for user_id, code in officials.values_list("user_id", "unit__code").distinct()
+            ]
+            Notification.objects.bulk_create(rows)
+            return len(rows)
+    except IntegrityError:
+        return 0  # another worker sent today's digest
