@@ -148,7 +148,8 @@ def mandate(request):
     if not mandate_rules.may_view(request.user, access):
         raise PermissionDenied
     try:
-        days = max(1, min(365, int(request.GET.get("hari", mandate_rules.QUIET_DAYS))))
+        days = int(request.GET.get("hari", mandate_rules.QUIET_DAYS))
+        days = max(1, min(mandate_rules.LAST_ACK_DAYS, days))
     except ValueError:
         days = mandate_rules.QUIET_DAYS
     rows = mandate_rules.rows(access, quiet_days=days)
