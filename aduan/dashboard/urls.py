@@ -7,6 +7,7 @@ app_name = "staff"
 urlpatterns = [
     path("", views.home, name="home"),
     path("triase/", views.inbox, name="inbox"),
+    path("notifikasi/", views.notifications, name="notifications"),
     path("aduan/<str:ref>/", views.detail, name="detail"),
     path("aduan/<str:ref>/<str:action>/", views.act, name="act"),
     path("foto/<int:pk>/asli", views.photo_original, name="photo_original"),

@@ -174,3 +174,23 @@ def photo_original(request, pk):
         raise PermissionDenied
     with photo.original.open("rb") as handle:
         return HttpResponse(handle.read(), content_type=photo.content_type)
+
+
+@login_required
+def notifications(request):
+    """The official's inbox: SLA warnings, escalations and the daily backlog digest."""
+    from django.utils import timezone
+
+    from aduan.sla.models import Notification
+
+    mine = Notification.objects.filter(user=request.user)
+    if request.method == "POST":
+        mine.filter(read_at__isnull=True).update(read_at=timezone.now())
+        return redirect("staff:notifications")
+    items = list(mine[:50])
+    refs = dict(Complaint.objects.filter(pk__in={n.complaint_id for n in items})
+                .values_list("pk", "ref"))
+    for item in items:
+        item.ref = refs.get(item.complaint_id)
+    return render(request, "staff/notifications.html", {
+        "items": items, "unread": sum(1 for n in items if n.read_at is None)})

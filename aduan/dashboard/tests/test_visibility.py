@@ -106,3 +106,19 @@ def test_long_queues_are_paged(city, client, login):
     page = client.get(reverse("staff:home"))
     assert len(page.context["complaints"]) == min(total, PAGE_SIZE)
     assert page.context["page"].paginator.count == total
+
+
+def test_notifications_inbox_lists_and_marks_read(city, client, login):
+    from django.utils import timezone
+
+    from aduan.sla.models import Notification
+
+    user = login("lurah.kemlayan")
+    complaint = _rt_complaint(3)
+    Notification.objects.create(user=user, complaint_id=complaint.pk, kind="escalated",
+                                text=f"{complaint.ref}: naik ke Kelurahan",
+                                created_at=timezone.now())
+    page = client.get(reverse("staff:notifications")).content.decode()
+    assert complaint.ref in page and "baru" in page
+    client.post(reverse("staff:notifications"))
+    assert not Notification.objects.filter(user=user, read_at__isnull=True).exists()
