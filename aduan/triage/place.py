@@ -192,6 +192,11 @@ class PlaceIndex:
         Windows grow while they are a prefix of some name; misspellings are tried on
         one- and two-word windows."""
         best = (0, None)
+        first = keys[i]
+        if (first not in self.prefixes and first not in self.by_key
+                and first not in self.landmark_keys and len(first) < _FUZZY_MIN
+                and (i + 1 == len(keys) or len(first) + len(keys[i + 1]) < _FUZZY_MIN)):
+            return best  # cannot start a name, even misspelt
         key = ""
         for size in range(1, min(_MAX_WINDOW, len(keys) - i) + 1):
             key += keys[i + size - 1]
@@ -204,11 +209,14 @@ class PlaceIndex:
         if best[1] is not None:
             return best
         key = ""
+        cache = self._fuzzy_cache
         for size in (1, 2):
             if i + size > len(keys):
                 break
             key += keys[i + size - 1]
-            areas = self._fuzzy(key)
+            if len(key) < _FUZZY_MIN:
+                continue
+            areas = cache[key] if key in cache else self._fuzzy(key)
             if areas is not None:
                 return size, (areas, True, False)
         return 0, None
@@ -216,6 +224,8 @@ class PlaceIndex:
     def _fuzzy(self, key: str) -> list[Area] | None:
         """Areas whose name is one letter away from key (not for everyday words)."""
         if len(key) < _FUZZY_MIN or key in self._everyday:
+            if len(self._fuzzy_cache) < 200_000:
+                self._fuzzy_cache[key] = None
             return None
         if key in self._fuzzy_cache:
             return self._fuzzy_cache[key]

@@ -67,3 +67,21 @@ def test_triage_train_saves_a_model_used_afterwards(tmp_path, settings):
         assert classifier.default_model().source == "retrained"  # loaded from the file
     finally:
         classifier.reset_default()
+
+
+@pytest.mark.django_db
+def test_worker_processes_keep_the_input_order():
+    seed_city("33.72")
+    lines = [json.dumps({"id": i, "text": text}) for i, text in enumerate(
+        ["jalan berlubang", "lampu jalan mati", "sampah numpuk", "selokan mampet",
+         "KTP hilang", "pohon tumbang menutup jalan", "bukan json"] * 3)]
+    lines[6] = "not json"
+    out, err = io.StringIO(), io.StringIO()
+    call_command("triage", "--jobs", "2", "--batch", "2",
+                 stdin=io.StringIO("\n".join(lines) + "\n"), stdout=out, stderr=err)
+    rows = [json.loads(x) for x in out.getvalue().splitlines()]
+    assert [r["id"] for r in rows] == [i for i in range(21) if i != 6]
+    assert rows[0]["category"] == "jalan" and rows[1]["category"] == "pju"
+    assert "line 7" in err.getvalue()
+    sequential, _ = run_triage(lines)
+    assert sequential == rows
