@@ -7,9 +7,9 @@ from aduan.triage import classifier
 from aduan.triage.placeholders import neutralise
 
 ADVERSARIAL = classifier.SEED_CSV.parent / "adversarial.csv"
-# Measured 0.99 with the seed model (bench/triage_bench.py: 0.99 when trained without the
-# held-out split); the floor leaves a margin for retraining noise.
-ADVERSARIAL_FLOOR = 0.92
+# Measured 0.94 with the seed model (bench/triage_bench.py: 0.945 when trained without the
+# held-out split; 0.91 without place neutralisation); the floor leaves a 0.05 margin.
+ADVERSARIAL_FLOOR = 0.89
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +73,7 @@ def test_place_phrase_does_not_change_the_category(model):
 def test_adversarial_set_macro_f1_floor(model):
     with ADVERSARIAL.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    assert len(rows) >= 100
+    assert len(rows) >= 140
     predicted = [p.category for p in model.predict([r["text"] for r in rows])]
     assert f1_score([r["category"] for r in rows], predicted, average="macro") >= \
         ADVERSARIAL_FLOOR
