@@ -69,3 +69,57 @@ def make_jpeg(colour=(90, 120, 160), size=(640, 480), text: str = "") -> bytes:
 @pytest.fixture
 def jpeg():
     return make_jpeg
+
+
+# --- browser tests: Debian's chromium driven by Playwright, phone-sized ---------------------
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def browser():
+    import shutil
+
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    if not os.path.exists(chromium):
+        pytest.fail("Debian's chromium is required for browser tests (apt-get install chromium)")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs a loop
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=chromium,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def demo_city(transactional_db):
+    """The demo city for tests whose browser talks to pytest-django's live server."""
+    from aduan.complaints.demo import load_demo
+
+    return load_demo()
+
+
+def phone_page(browser):
+    """A new phone-sized page; requests leaving 127.0.0.1 (map tiles) are refused."""
+    import re
+
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True,
+                                  locale="id-ID")
+    context.route(re.compile(r"^https?://(?!127\.0\.0\.1|localhost).*"),
+                  lambda route: route.abort())
+    return context.new_page()
+
+
+def browser_login(page, base: str, username: str) -> None:
+    from aduan.complaints.demo import PASSWORD
+
+    page.goto(f"{base}/masuk/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()

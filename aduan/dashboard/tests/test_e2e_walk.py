@@ -4,58 +4,15 @@ Debian's chromium driven by Playwright, in a phone-sized viewport, against the a
 on a real port by pytest-django's live server.
 """
 
-import os
 import re
-import shutil
 
 import pytest
 
+from conftest import browser_login as _login
+from conftest import phone_page as _page
+
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture
-def browser():
-    if not os.path.exists(CHROMIUM):
-        pytest.fail("Debian's chromium is required for browser tests (apt-get install chromium)")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs a loop
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def demo_city(transactional_db):
-    from aduan.complaints.demo import load_demo
-
-    return load_demo()
-
-
-def _page(browser):
-    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True,
-                                  locale="id-ID")
-    context.route(re.compile(r"^https?://(?!127\.0\.0\.1|localhost).*"),
-                  lambda route: route.abort())  # no internet: map tiles are optional
-    return context.new_page()
-
-
-def _login(page, base, username):
-    from aduan.complaints.demo import PASSWORD
-
-    page.goto(f"{base}/masuk/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
 
 
 def _act(page, action, **fields):

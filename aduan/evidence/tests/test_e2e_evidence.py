@@ -1,56 +1,14 @@
 """Posting an activity and browsing the gallery on a phone, in Debian's chromium."""
 
-import os
-import re
-import shutil
 
 import pytest
 
+from conftest import PHONE, browser_login, phone_page
+
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-PHONE = {"width": 390, "height": 844}
 
-
-@pytest.fixture
-def browser():
-    if not os.path.exists(CHROMIUM):
-        pytest.fail("Debian's chromium is required for browser tests (apt-get install chromium)")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"])
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def demo_city(transactional_db):
-    from aduan.complaints.demo import load_demo
-
-    return load_demo()
-
-
-def phone_page(browser):
-    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True,
-                                  locale="id-ID")
-    context.route(re.compile(r"^https?://(?!127\.0\.0\.1|localhost).*"),
-                  lambda route: route.abort())
-    return context.new_page()
-
-
-def login(page, base, username):
-    from aduan.complaints.demo import PASSWORD
-
-    page.goto(f"{base}/masuk/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
+login = browser_login
 
 
 def no_sideways_scroll(page):
