@@ -14,7 +14,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import timedelta
+from datetime import UTC, timedelta
 from pathlib import Path
 
 N = int(os.environ.get("ADUAN_BENCH_COMPLAINTS", "1000000"))
@@ -40,30 +40,49 @@ from aduan.org.models import Unit  # noqa: E402
 
 
 def populate(n: int) -> None:
-    units = list(Unit.objects.exclude(kind="external"))
-    categories = list(Category.objects.all())
+    """Insert n complaints with executemany on raw rows (the ORM manages ~3k rows/s here)."""
+    from django.db import connection, transaction
+
+    units = list(Unit.objects.exclude(kind="external").values_list("pk", flat=True))
+    categories = list(Category.objects.values_list("pk", flat=True))
     statuses = [Status.CLOSED] * 6 + [Status.RESOLVED, Status.IN_PROGRESS, Status.ASSIGNED,
                                       Status.NEW, Status.REJECTED, Status.WAITING_CITIZEN]
+    fields = [f for f in Complaint._meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    sql = (f"INSERT INTO {Complaint._meta.db_table} ({columns}) "
+           f"VALUES ({', '.join(['%s'] * len(fields))})")
     now = timezone.now()
     rng = random.Random(7)
-    batch, made, started = [], 0, time.perf_counter()
-    for i in range(n):
+
+    def stamp(moment):  # SQLite keeps UTC text, PostgreSQL takes the datetime
+        if connection.vendor != "sqlite":
+            return moment
+        return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+    def row(i: int) -> list:
         status = rng.choice(statuses)
         created = now - timedelta(minutes=rng.randrange(2 * 365 * 24 * 60))
-        batch.append(Complaint(
-            ref=f"BEN-{i // 10000:04d}-{i % 10000:04d}", token=f"bench-token-{i}",
-            text="Jalan berlubang di depan rumah warga", text_public="Jalan berlubang",
-            category=rng.choice(categories), owner=rng.choice(units), status=status,
-            created_at=created,
-            next_due=None if status not in OPEN else created + timedelta(days=rng.randrange(30)),
-        ))
-        if len(batch) == 20000:
-            Complaint.objects.bulk_create(batch)
-            made += len(batch)
-            batch = []
-            rate = made / (time.perf_counter() - started)
-            print(f"\r  inserted {made:,}/{n:,} ({rate:,.0f}/s)", end="", flush=True)
-    Complaint.objects.bulk_create(batch)
+        values = {
+            "ref": f"BEN-{i // 10000:04d}-{i % 10000:04d}", "token": f"bench-token-{i}",
+            "channel": "web", "text": "Jalan berlubang di depan rumah warga",
+            "text_public": "Jalan berlubang", "pii": "[]", "suggestions": "[]",
+            "possible_duplicates": "[]", "category_id": rng.choice(categories),
+            "category_confidence": 0.9, "urgency": "normal", "status": status,
+            "status_before_wait": "", "owner_id": rng.choice(units),
+            "created_at": stamp(created), "updated_at": stamp(created),
+            "next_due": stamp(created + timedelta(days=rng.randrange(30)))
+            if status in OPEN else None,
+            "escalation_level": 0, "anonymous": False, "address": "", "rating_comment": "",
+        }
+        return [values.get(f.attname) for f in fields]
+
+    started = time.perf_counter()
+    for offset in range(0, n, 50_000):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.executemany(sql, [row(i) for i in range(offset, min(n, offset + 50_000))])
+        done = min(n, offset + 50_000)
+        rate = done / (time.perf_counter() - started)
+        print(f"\r  inserted {done:,}/{n:,} ({rate:,.0f}/s)", end="", flush=True)
     print(f"\r  inserted {n:,} complaints in {time.perf_counter() - started:.0f} s" + " " * 20)
 
 
