@@ -32,7 +32,7 @@ SEED_CSV = Path(__file__).resolve().parent / "data" / "seed_complaints.csv"
 # kept in their own file so the bench can hold out the original split unchanged.
 EXTRA_CSV = Path(__file__).resolve().parent / "data" / "seed_complaints_extra.csv"
 # Bumped whenever the text preparation changes, so cached seed models retrain.
-FEATURES_VERSION = "3"
+FEATURES_VERSION = "4"
 MODEL_FILE = "triage_model.joblib"
 CATEGORIES = (
     "jalan", "drainase", "pju", "sampah", "pohon_taman", "lingkungan", "air", "adminduk",

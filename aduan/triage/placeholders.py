@@ -8,7 +8,9 @@ So, at training AND prediction time, place mentions become placeholder tokens:
   where Name is a capitalised word run (up to three words, not an everyday word) or any
   kecamatan/kelurahan/kota name of the national list (`aduan/data/wilayah_indonesia.csv`);
 - "Jl./Jln/Jalan/Gg./Gang <Name>" with a capitalised name -> `qjalan` ("jalan rusak" stays);
-- a capitalised region name of the national list elsewhere ("banjir di Tlogosari Kulon")
+- a capitalised region name of the national list elsewhere ("banjir di Tlogosari Kulon"),
+  or a lowercase one of two or more words after "di/ke/dari/daerah/warga/sekitar..."
+  ("di tlogosari kulon")
   -> `qtempat`, unless it is an everyday or complaint word ("Pasar", "Baru", "Taman": the
   lists in normalize and `data/topic_words.txt`);
 - "RT 3 RW 5", "rt03/rw05", "RT/RW 03/05" -> `qrtrw`; "No. 12", "nomor 5" -> `qnomor`;
@@ -36,6 +38,9 @@ _ADMIN_CUES = frozenset({
     "kompleks", "kab", "kabupaten", "kota", "kelurahannya", "desanya",
 })
 _STREET_CUES = frozenset({"jl", "jln", "jalan", "gg", "gang", "jalannya"})
+# Words after which a lowercase national region name of 2+ words is taken as a place.
+_SOFT_CUES = frozenset({"di", "ke", "dari", "daerah", "wilayah", "kawasan", "warga",
+                        "sekitar", "seputar", "dekat", "area", "nang", "neng", "ning"})
 _MAX_NAME = 4
 # Words that end a name ("Tlogosari Kulon", "Pedurungan Tengah") although they are everyday
 # words.
@@ -103,10 +108,11 @@ def _sentence_start(text: str, start: int) -> bool:
     return i < 0 or text[i] in _SENTENCE_END
 
 
-def _national(lows: list[str], i: int, cued: bool, common: frozenset[str]) -> int:
+def _national(lows: list[str], i: int, cued: bool, common: frozenset[str],
+              longest: int = _MAX_NAME) -> int:
     """Words of the longest national region name starting at word i (0 if none)."""
     names = region_names()
-    for size in range(min(_MAX_NAME, len(lows) - i), 0, -1):
+    for size in range(min(longest, len(lows) - i), 0, -1):
         window = lows[i:i + size]
         if "".join(window) not in names:
             continue
@@ -163,8 +169,15 @@ def neutralise(text: str) -> str:
             size = _capitalised(words, lows, i + 1)
             size, token = (size + 1 if size else 0), STREET
         elif words[i][0].isupper() and low not in common:
-            size = _national(lows, i, False, common)
+            run = 1  # every word of an uncued name is capitalised ("Tlogosari Kulon")
+            while run < _MAX_NAME and i + run < len(words) and words[i + run][0].isupper():
+                run += 1
+            size = _national(lows, i, False, common, run)
             if size == 1 and _sentence_start(text, matches[i].start()):
+                size = 0
+        elif i and lows[i - 1] in _SOFT_CUES and low not in common:
+            size = _national(lows, i, False, common)
+            if size == 1:  # lowercase one-word names are too often everyday words
                 size = 0
         if size:
             out.append(text[last:matches[i].start()])

@@ -26,6 +26,7 @@ def model():
     ("Mohon tindak lanjut di Kecamatan Rungkut", "Mohon tindak lanjut di  qtempat "),
     ("JALAN RUSAK DI KELURAHAN TLOGOSARI KULON", "JALAN RUSAK DI  qtempat "),
     ("NIK 3372011205900001", "NIK  qangka "),
+    ("jalan rusak di tlogosari kulon", "jalan rusak di  qtempat "),   # lowercase, 2 words
 ])
 def test_place_mentions_become_placeholders(text, expected):
     assert neutralise(text) == expected
@@ -39,6 +40,9 @@ def test_place_mentions_become_placeholders(text, expected):
     "Di Pasar Baru ada pungli",             # everyday words that are also place names
     "kantor kecamatan tutup jam 12",
     "di kampung kami banjir",
+    "sampah di sungai",                     # one lowercase word: never uncued
+    "Api muncul dari gardu listrik",
+    "Jembatan kecil ambrol",                # a name only when every word is capitalised
 ])
 def test_topic_words_stay(text):
     assert neutralise(text) == text
