@@ -214,7 +214,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 8 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024
 
 # Triage: complaints route themselves above this classifier confidence.
-ADUAN_AUTO_ROUTE_CONFIDENCE = float(env("ADUAN_AUTO_ROUTE_CONFIDENCE", "0.6"))
+# 0.7: 97.7% precision, 59% routed by itself on the held-out + adversarial sets (bench).
+ADUAN_AUTO_ROUTE_CONFIDENCE = float(env("ADUAN_AUTO_ROUTE_CONFIDENCE", "0.7"))
 ADUAN_REF_PREFIX = env("ADUAN_REF_PREFIX", "SKA")
 
 CONTENT_SECURITY_POLICY = {
