@@ -13,8 +13,12 @@ class Command(BaseCommand):
         parser.add_argument("--no-serve", action="store_true", help="set up, then exit")
 
     def handle(self, host, port, no_serve=False, **options):
+        import os
+
         from aduan.complaints import demo
 
+        if not os.environ.get("ADUAN_PUBLIC_URL"):  # tracking links point at this demo
+            settings.PUBLIC_URL = f"http://{host}:{port}"
         self.stdout.write(f"Data folder: {settings.DATA_DIR}")
         from aduan.dbsetup import ensure_migrated
 
