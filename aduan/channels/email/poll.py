@@ -7,6 +7,8 @@ again and the unique key ignores it.
 
 import imaplib
 import logging
+from email import policy
+from email.parser import BytesParser
 from urllib.parse import unquote, urlparse
 
 from ..inbound import store
@@ -43,6 +45,7 @@ def poll(account: ChannelAccount) -> int:
             if raw is None:
                 continue
             try:
+                raw = storable(raw)
                 parsed, _ = parse_bytes(account.account_id, raw)
                 new += store("email", raw.decode("utf-8", "surrogateescape"), parsed,
                              account=account)
@@ -55,3 +58,20 @@ def poll(account: ChannelAccount) -> int:
         except (OSError, imaplib.IMAP4.error):
             pass
     return new
+
+
+def storable(raw: bytes) -> bytes:
+    """The stored body is text, and databases take UTF-8 only: a legacy 8-bit message
+    (e.g. Latin-1) is re-encoded as 7-bit MIME, which parses back to the same content;
+    bytes that still are not UTF-8 (8-bit text without a charset) become U+FFFD."""
+    try:
+        raw.decode("utf-8")
+        return raw
+    except UnicodeDecodeError:
+        pass
+    try:
+        raw = BytesParser(policy=policy.default).parsebytes(raw).as_bytes(
+            policy=policy.default.clone(cte_type="7bit"))
+    except Exception:  # noqa: BLE001 - unparseable: parse_bytes reports it as Malformed
+        pass
+    return raw.decode("utf-8", "replace").encode("utf-8")
