@@ -75,10 +75,7 @@ class Command(BaseCommand):
             return
         classifier.default_model()
         analyse_many(["warm up: jalan rusak di kel. x RT 1"], _places)  # load every table
-        from django.db import connections
-
-        connections.close_all()  # no database connection crosses the fork
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        with multiprocessing.get_context("fork").Pool(jobs, _forget_connections) as pool:
             for text in pool.imap(_triage_batch, chain([first, second], batches)):
                 self._write(text)
 
@@ -104,3 +101,13 @@ class Command(BaseCommand):
     def _write(self, text: str) -> None:
         self.stdout.write(text, ending="")
         self.stdout.flush()
+
+
+def _forget_connections() -> None:
+    """In a forked worker: drop the database handles inherited from the parent without
+    closing them (closing would end the parent's session, e.g. its open transaction).
+    Workers need no database: the place index is already in memory."""
+    from django.db import connections
+
+    for connection in connections.all(initialized_only=True):
+        connection.connection = None
