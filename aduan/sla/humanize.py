@@ -8,19 +8,24 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from . import clock, deadlines
 
-HARI = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"]
+
+def _days() -> list[str]:
+    return [_("Senin"), _("Selasa"), _("Rabu"), _("Kamis"), _("Jumat"), _("Sabtu"), _("Minggu")]
 
 
 def _span(minutes: float, day_minutes: int, suffix: str) -> str:
-    minutes = int(minutes)
+    minutes, working = int(minutes), bool(suffix)
     if minutes < 60:
-        return f"{max(minutes, 1)} menit{suffix}"
-    if minutes < day_minutes:
-        return f"{minutes // 60} jam{suffix}"
-    return f"{minutes // day_minutes} hari{suffix}"
+        n, unit = max(minutes, 1), _("%(n)d menit kerja") if working else _("%(n)d menit")
+    elif minutes < day_minutes:
+        n, unit = minutes // 60, _("%(n)d jam kerja") if working else _("%(n)d jam")
+    else:
+        n, unit = minutes // day_minutes, _("%(n)d hari kerja") if working else _("%(n)d hari")
+    return unit % {"n": n}
 
 
 def time_left(complaint_or_due, now: datetime | None = None, category_code: str | None = None,
@@ -38,18 +43,21 @@ def time_left(complaint_or_due, now: datetime | None = None, category_code: str 
         due, status = complaint.next_due, complaint.status
         category_code, urgency = complaint.category_id, complaint.urgency
     if due is None:
-        return "tanpa tenggat"
+        return _("tanpa tenggat")
     if due <= now:
         late = (now - due).total_seconds() / 60
-        return "terlambat " + _span(late, 24 * 60, "")
+        return _("terlambat %(span)s") % {"span": _span(late, 24 * 60, "")}
     if status in ("waiting_citizen", "resolved"):
-        who = "menunggu pelapor" if status == "waiting_citizen" else "menunggu konfirmasi"
-        return f"{who}, sisa " + _span((due - now).total_seconds() / 60, 24 * 60, "")
+        span = _span((due - now).total_seconds() / 60, 24 * 60, "")
+        if status == "waiting_citizen":
+            return _("menunggu pelapor, sisa %(span)s") % {"span": span}
+        return _("menunggu konfirmasi, sisa %(span)s") % {"span": span}
     cal = deadlines.policy_for(category_code, urgency).calendar
     left = clock.remaining_minutes(due, now, cal)
     if left < 1:
         local = timezone.localtime(due, cal.tz)
-        return f"tenggat {HARI[local.weekday()]} {local:%H.%M}"
+        return _("tenggat %(day)s %(time)s") % {"day": _days()[local.weekday()],
+                                               "time": f"{local:%H.%M}"}
     if cal.is_24_7:
-        return "sisa " + _span(left, 24 * 60, "")
-    return "sisa " + _span(left, cal.day_minutes, " kerja")
+        return _("sisa %(span)s") % {"span": _span(left, 24 * 60, "")}
+    return _("sisa %(span)s") % {"span": _span(left, cal.day_minutes, " kerja")}
