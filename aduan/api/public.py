@@ -13,7 +13,6 @@ private address or tracking token. The rules, in one place:
   (it carries the citizen's private tracking link).
 """
 
-import re
 from datetime import datetime
 
 from django.conf import settings
@@ -21,6 +20,7 @@ from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from aduan.complaints import publicity
 from aduan.complaints.models import TERMINAL, Complaint, Event
 from aduan.complaints.timeline import TITLES
 
@@ -51,33 +51,9 @@ def open311_status(complaint: Complaint) -> str:
     return "closed" if complaint.status in TERMINAL else "open"
 
 
-def _reporter_patterns(complaint: Complaint) -> list[re.Pattern]:
-    reporter = complaint.reporter
-    if reporter is None:
-        return []
-    patterns = []
-    for value in (reporter.name, reporter.email, reporter.phone):
-        value = (value or "").strip()
-        if len(value) >= 3:
-            patterns.append(re.compile(re.escape(value), re.I))
-    for part in (reporter.name or "").split():
-        if len(part) >= 3 and part[0].isalpha():
-            # A name part on its own only when written as a proper noun (capitalised).
-            patterns.append(re.compile(r"\b" + re.escape(part[0].upper() + part[1:].lower())
-                                       + r"\b"))
-    return patterns
-
-
 def clean_text(complaint: Complaint, text: str) -> str:
-    """Mask personal data in text bound for the public."""
-    from aduan.triage.pii import mask
-
-    text = mask(text or "")
-    for pattern in _reporter_patterns(complaint):
-        text = pattern.sub("[NAMA]", text)
-    if complaint.token:
-        text = text.replace(complaint.token, "")
-    return text
+    """Mask personal data in text bound for the public (rules in complaints.publicity)."""
+    return publicity.clean_text(complaint, text)
 
 
 def description(complaint: Complaint) -> str:
@@ -119,7 +95,7 @@ def photo_url(photo, size: str = "public") -> str:
 def photos(complaint: Complaint) -> list:
     if complaint.category is not None and complaint.category.may_hold_identity:
         return []
-    return list(complaint.photos.all())
+    return [p for p in complaint.photos.all() if publicity.photo_is_public(p)]
 
 
 def media_url(complaint: Complaint) -> str | None:

@@ -95,12 +95,15 @@ def complaint_detail(complaint: Complaint) -> dict:
 
 # --- helpers ---------------------------------------------------------------------------------
 
+MAX_NUMBER = 1_000_000  # pages beyond this are not real requests (and overflow OFFSET)
+
+
 def _int(request, name: str, default: int, maximum: int | None = None) -> int:
     raw = request.GET.get(name, "").strip()
     if not raw:
         return default
-    if not raw.isdigit() or int(raw) < 1:
-        raise BadRequest(f"{name} must be a positive whole number")
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_NUMBER:
+        raise BadRequest(f"{name} must be a whole number from 1 to {MAX_NUMBER}")
     return min(int(raw), maximum) if maximum else int(raw)
 
 
@@ -108,7 +111,10 @@ def _datetime(request, name: str):
     raw = request.GET.get(name, "").strip()
     if not raw:
         return None
-    value = parse_datetime(raw.replace(" ", "+"))
+    try:
+        value = parse_datetime(raw.replace(" ", "+"))
+    except ValueError:  # well-formed but impossible, e.g. 2026-02-30
+        value = None
     if value is None:
         raise BadRequest(f"{name} must be an ISO 8601 date-time, e.g. 2026-01-31T00:00:00+07:00")
     return timezone.make_aware(value) if timezone.is_naive(value) else value

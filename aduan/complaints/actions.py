@@ -192,6 +192,8 @@ def merge(complaint: Complaint, into: Complaint, actor=None, automatic: bool = F
     complaint = _lock(complaint)
     if actor is not None:
         _require_staff(actor, complaint)
+        if not access_for(actor).may_act_on(into.owner):
+            raise NotAllowed(_("Aduan tujuan berada di luar wewenang Anda."))
     if into.pk == complaint.pk or into.duplicate_of_id == complaint.pk:
         raise ActionError(_("Aduan tidak bisa digabung dengan dirinya sendiri."))
     _require_status(complaint, [S.NEW, S.ASSIGNED, S.IN_PROGRESS, S.WAITING_CITIZEN],

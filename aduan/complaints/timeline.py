@@ -26,6 +26,7 @@ TITLES = {
     "merged": _("Digabung dengan aduan lain"),
     "merged_in": _("Aduan lain digabung ke sini"),
     "survivor_resolved": _("Aduan yang sama sudah diselesaikan"),
+    "wait_expired": _("Batas waktu menunggu jawaban pelapor habis"),
     "escalated": _("Dinaikkan ke atasan (batas waktu terlewat)"),
     "sla_warning": _("Peringatan batas waktu"),
 }
@@ -49,10 +50,14 @@ def _who(event, public: bool) -> str:
     return event.actor_label
 
 
-def lines(events, *, public: bool, photos_by_id: dict | None = None) -> list[Line]:
+def lines(events, *, public: bool, photos_by_id: dict | None = None,
+          complaint=None) -> list[Line]:
     from aduan.triage.pii import mask
 
+    from .publicity import clean_text, reporter_patterns
+
     photos_by_id = photos_by_id or {}
+    patterns = reporter_patterns(complaint) if public and complaint is not None else []
     result = []
     for event in events:
         if public and not event.public:
@@ -66,7 +71,8 @@ def lines(events, *, public: bool, photos_by_id: dict | None = None) -> list[Lin
             note = f"{event.data.get('stars', '')}★ {note}".strip()
         if public:
             # The acknowledgement carries the private tracking link: never on a public page.
-            note = "" if event.kind == "received" else mask(note)
+            note = "" if event.kind == "received" else (
+                clean_text(complaint, note, patterns) if complaint is not None else mask(note))
         result.append(Line(
             created_at=event.created_at, kind=event.kind,
             title=str(TITLES.get(event.kind, event.kind)),
@@ -78,6 +84,8 @@ def lines(events, *, public: bool, photos_by_id: dict | None = None) -> list[Lin
 
 
 def for_complaint(complaint, *, public: bool) -> list[Line]:
-    photos = {p.pk: p for p in complaint.photos.all()}
+    from .publicity import public_photos
+
+    photos = {p.pk: p for p in (public_photos(complaint) if public else complaint.photos.all())}
     events = Event.objects.filter(complaint=complaint).order_by("created_at", "id")
-    return lines(events, public=public, photos_by_id=photos)
+    return lines(events, public=public, photos_by_id=photos, complaint=complaint)

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from aduan.regions.models import Region
 
-from . import actions, timeline
+from . import actions, publicity, timeline
 from .forms import AddInfoForm, ComplaintForm
 from .intake import IncomingMessage, open_complaint
 from .models import Complaint, Status
@@ -55,8 +55,9 @@ def new(request):
 def _page(request, complaint: Complaint, can_respond: bool):
     context = {
         "complaint": complaint,
+        "public_text": publicity.clean_text(complaint, complaint.text_public),
         "events": timeline.for_complaint(complaint, public=True),
-        "photos": complaint.photos.all(),
+        "photos": publicity.public_photos(complaint),
         "can_respond": can_respond,
         "star_range": range(1, 6),
     }
@@ -172,12 +173,21 @@ def boundaries(request):
 
 
 def photo(request, pk, size):
-    """Public copies only (re-encoded, no EXIF); originals are for staff."""
+    """Public copies only (re-encoded, no EXIF); originals are for staff. Photos the public
+    may not see (identity documents, unpublished posts) only for staff who cover them."""
     from aduan.evidence.models import Photo
+    from aduan.org.access import access_for
 
     if size not in ("public", "thumb"):
         raise Http404
-    item = get_object_or_404(Photo, pk=pk)
+    item = get_object_or_404(
+        Photo.objects.select_related("complaint__category", "complaint__owner", "activity"),
+        pk=pk)
+    if not publicity.photo_is_public(item):
+        owner = item.complaint.owner if item.complaint_id else getattr(item.activity, "unit",
+                                                                       None)
+        if not access_for(request.user).covers(owner):
+            raise Http404
     handle = getattr(item, size).open("rb")
     response = HttpResponse(handle.read(), content_type="image/jpeg")
     handle.close()

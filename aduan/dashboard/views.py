@@ -36,7 +36,8 @@ class Page:
     @classmethod
     def of(cls, queryset, number) -> "Page":
         try:
-            number = max(1, int(number or 1))
+            # Beyond 100,000 pages there is no real queue, only an OFFSET overflow.
+            number = min(max(1, int(number or 1)), 100_000)
         except ValueError:
             number = 1
         start = (number - 1) * PAGE_SIZE

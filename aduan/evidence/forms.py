@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from aduan.complaints.forms import PhotosField, read_photos
@@ -46,6 +47,9 @@ class ActivityForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if sum(len(data.get(tag) or []) for tag in TAGS) > settings.ADUAN_MAX_PHOTOS:
+            raise forms.ValidationError(
+                _("Maksimal %(n)d foto per kiriman.") % {"n": settings.ADUAN_MAX_PHOTOS})
         data["photo_bytes"] = {tag: read_photos(data.get(tag) or []) for tag in TAGS}
         if not self.errors and not any(data["photo_bytes"].values()):
             raise forms.ValidationError(_("Lampirkan minimal satu foto."))

@@ -137,12 +137,15 @@ def _dates(request):
     return start, end
 
 
+MAX_NUMBER = 1_000_000  # pages beyond this are not real requests (and overflow OFFSET)
+
+
 def _positive(request, name: str, default: int, maximum: int | None = None) -> int:
     raw = request.GET.get(name, "").strip()
     if not raw:
         return default
-    if not raw.isdigit() or int(raw) < 1:
-        raise ValueError(f"{name} must be a positive whole number")
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_NUMBER:
+        raise ValueError(f"{name} must be a whole number from 1 to {MAX_NUMBER}")
     return min(int(raw), maximum) if maximum else int(raw)
 
 
@@ -195,7 +198,7 @@ def _body(request) -> dict:
 def _create(request, fmt):
     try:
         data = _body(request)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return error(fmt, 400, "the body is not valid JSON")
     key = ApiKey.objects.for_key(data.get("api_key") or request.GET.get("api_key"))
     if key is None:

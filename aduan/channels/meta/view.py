@@ -10,7 +10,7 @@ import json
 import logging
 
 from django.conf import settings
-from django.db import DatabaseError
+from django.db import DatabaseError, DataError
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
@@ -44,10 +44,12 @@ def webhook(request):
             logger.info("meta webhook: object %r ignored", payload["object"][:50])
             return HttpResponse(status=200)
         parsed = channel.parse.parse(payload)
-    except (ValueError, Malformed) as exc:
+    except (ValueError, Malformed, RecursionError, OverflowError) as exc:
         return JsonResponse({"error": f"malformed: {exc}"[:200]}, status=400)
     try:
         store(channel.kind, text, parsed, create_accounts=True)
+    except (UnicodeError, DataError):  # e.g. a lone surrogate in an id: bad input
+        return JsonResponse({"error": "malformed: unstorable text"}, status=400)
     except DatabaseError:
         logger.exception("meta webhook: could not store the event")
         return JsonResponse({"error": "could not store"}, status=503)

@@ -4,7 +4,7 @@ import hmac
 import json
 import logging
 
-from django.db import DatabaseError
+from django.db import DatabaseError, DataError
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -38,10 +38,12 @@ def webhook(request, channel_id: int):
         if not isinstance(payload, dict):
             raise Malformed("not a JSON object")
         parsed = parse(payload, account.account_id)
-    except (ValueError, Malformed) as exc:
+    except (ValueError, Malformed, RecursionError, OverflowError) as exc:
         return JsonResponse({"error": f"malformed: {exc}"[:200]}, status=400)
     try:
         store("telegram", text, parsed, account=account)
+    except (UnicodeError, DataError):  # e.g. a lone surrogate in an id: bad input
+        return JsonResponse({"error": "malformed: unstorable text"}, status=400)
     except DatabaseError:
         logger.exception("telegram webhook: could not store the event")
         return JsonResponse({"error": "could not store"}, status=503)
