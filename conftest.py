@@ -96,6 +96,22 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Playwright's sync API runs test code in greenlets, each with its own context, so
+    Django may open a database connection there that no test teardown can reach. On
+    PostgreSQL such an idle session stops the test database from being dropped: after the
+    last test, end every other session on it."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                       "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+
+
 @pytest.fixture
 def demo_city(transactional_db):
     """The demo city for tests whose browser talks to pytest-django's live server."""

@@ -141,6 +141,10 @@ def _database() -> dict:
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
         config["CONN_MAX_AGE"] = 600  # keep one connection per thread: no PRAGMAs per request
+    if TESTING:
+        # Live-server threads kept alive by a browser's keep-alive sockets must not hold a
+        # session open past the request: the test database is dropped at the end.
+        config["CONN_MAX_AGE"] = 0
     if TESTING and not config["ENGINE"].endswith("sqlite3"):
         config["TEST"] = {"NAME": env("ADUAN_TEST_DB_NAME", "test_aduan")}
     return config
