@@ -101,7 +101,7 @@ def inbox(request):
 
 def _get_visible(request, ref) -> Complaint:
     complaint = get_object_or_404(Complaint.objects.select_related(
-        "category", "region", "owner", "reporter", "assignee", "duplicate_of"), ref=ref)
+        "category", "region", "owner", "reporter", "assignee", "duplicate_of"), ref=ref.upper())
     if not access_for(request.user).covers(complaint.owner):
         raise PermissionDenied
     return complaint
