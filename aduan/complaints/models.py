@@ -187,7 +187,11 @@ class Complaint(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("aduan")
         verbose_name_plural = _("aduan")
-        indexes = [models.Index(fields=["owner", "status", "next_due"])]
+        indexes = [
+            models.Index(fields=["owner", "status", "next_due"]),
+            # The triage inbox: new complaints, emergencies first, then by deadline.
+            models.Index(fields=["status", "-urgency", "next_due"], name="complaint_inbox_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.ref

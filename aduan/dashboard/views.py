@@ -80,7 +80,8 @@ def home(request):
         queryset = queryset.open()
     elif status in Status.values:
         queryset = queryset.filter(status=status)
-    page = Page.of(queryset.order_by("next_due", "created_at"), request.GET.get("page"))
+    # (next_due, pk) is the order of the next_due index: no sort over a city's complaints.
+    page = Page.of(queryset.order_by("next_due", "pk"), request.GET.get("page"))
     return render(request, "staff/queue.html", {
         "complaints": page.object_list, "page": page, "status": status,
         "statuses": Status.choices,
@@ -94,8 +95,7 @@ def inbox(request):
     if not access.is_triage:
         raise PermissionDenied
     queryset = Complaint.objects.filter(status=Status.NEW).select_related(*LIST_FIELDS)
-    page = Page.of(queryset.order_by("-urgency", "next_due", "created_at"),
-                   request.GET.get("page"))
+    page = Page.of(queryset.order_by("-urgency", "next_due", "pk"), request.GET.get("page"))
     return render(request, "staff/inbox.html", {"complaints": page.object_list, "page": page})
 
 
