@@ -109,6 +109,14 @@ class Urgency(models.TextChoices):
     EMERGENCY = "emergency", _("Darurat")
 
 
+class PublicText(models.TextChoices):
+    """Whether the public may read the complaint's wording (see complaints/public_face.py)."""
+
+    PENDING = "pending", _("Menunggu persetujuan tim triase")
+    AUTO = "auto", _("Disamarkan otomatis")
+    APPROVED = "approved", _("Disetujui tim triase")
+
+
 def new_token() -> str:
     return secrets.token_urlsafe(18)
 
@@ -131,6 +139,11 @@ class Complaint(models.Model):
     text = models.TextField(help_text=_("Teks asli (privat)"))
     text_public = models.TextField(blank=True, help_text=_("Teks dengan data pribadi disamarkan"))
     pii = models.JSONField(default=list, blank=True)
+    public_text_state = models.CharField(
+        max_length=10, choices=PublicText.choices, default=PublicText.AUTO,
+        help_text=_("Teks publik: otomatis bila penyamar yakin, selain itu menunggu tim triase"))
+    public_wording = models.TextField(
+        blank=True, help_text=_("Kata-kata publik yang disetujui tim triase"))
 
     category = models.ForeignKey(
         Category, null=True, blank=True, on_delete=models.PROTECT, related_name="complaints"

@@ -30,7 +30,7 @@ from stdnum.id import nik as stdnum_nik
 WILAYAH_CSV = Path(__file__).resolve().parent.parent / "data" / "wilayah_indonesia.csv"
 
 MASKS = {"nik": "[NIK]", "kk": "[KK]", "phone": "[TELEPON]", "email": "[EMAIL]",
-         "address": "[ALAMAT]"}
+         "address": "[ALAMAT]", "name": "[NAMA]"}
 
 _SIXTEEN = re.compile(r"(?<![\d\w])\d(?:[ .\-]?\d){15}(?![\d])")
 _CONTEXT_KK = re.compile(r"(?:\bk\.?\s?k\b|kartu\s*keluarga|\bkk\b)", re.I)
@@ -170,3 +170,21 @@ def mask(text: str, findings: list[Finding] | None = None) -> str:
         last = finding.end
     out.append(text[last:])
     return "".join(out)
+
+
+def _known(text: str, known) -> list[Finding]:
+    found = []
+    for value in known:
+        value = (value or "").strip()
+        if len(value) < 3:
+            continue
+        for match in re.finditer(re.escape(value), text, re.I):
+            found.append(Finding("name", match.start(), match.end(), True))
+    return found
+
+
+def mask_public(text: str, known=(), sure_only: bool = False) -> str:
+    """Text bound for the public: every finding masked, plus the known values (the
+    reporter's own name, phone, e-mail)."""
+    findings = find(text) + _known(text, known)
+    return mask(text, findings)
