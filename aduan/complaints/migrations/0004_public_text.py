@@ -16,11 +16,13 @@ class Migration(migrations.Migration):
                          ("auto", "Disamarkan otomatis"),
                          ("approved", "Disetujui tim triase")],
                 default="auto", max_length=10,
-                help_text="Teks publik: otomatis bila penyamar yakin, selain itu menunggu tim triase"),
+                help_text=("Teks publik: otomatis bila penyamar yakin, "
+                           "selain itu menunggu tim triase")),
         ),
         migrations.AddField(
             model_name="complaint",
             name="public_wording",
-            field=models.TextField(blank=True, help_text="Kata-kata publik yang disetujui tim triase"),
+            field=models.TextField(
+                blank=True, help_text="Kata-kata publik yang disetujui tim triase"),
         ),
     ]
