@@ -135,6 +135,13 @@ class Complaint(models.Model):
         Reporter, null=True, blank=True, on_delete=models.SET_NULL, related_name="complaints"
     )
     anonymous = models.BooleanField(default=False)
+    confidential = models.BooleanField(
+        default=False, help_text=_("Identitas pelapor hanya diketahui tim triase"))
+    about_official = models.BooleanField(
+        default=False, help_text=_("Aduan tentang petugas/unit (ditandai pelapor atau triase)"))
+    about_unit = models.ForeignKey(
+        "org.Unit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text=_("Unit yang diadukan: dilewati, tidak pernah melihat aduan ini"))
 
     text = models.TextField(help_text=_("Teks asli (privat)"))
     text_public = models.TextField(blank=True, help_text=_("Teks dengan data pribadi disamarkan"))
