@@ -185,6 +185,8 @@ class Complaint(models.Model):
     )
     possible_duplicates = models.JSONField(default=list, blank=True,
                                            help_text=_("[{ref, score}] offered to the team"))
+    # Character n-grams of the public text, counted once at intake (triage.duplicates).
+    signature = models.BinaryField(default=b"", blank=True, editable=False)
 
     created_at = models.DateTimeField(db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -211,6 +213,8 @@ class Complaint(models.Model):
             models.Index(fields=["owner", "status", "next_due"]),
             # The triage inbox: new complaints, emergencies first, then by deadline.
             models.Index(fields=["status", "-urgency", "next_due"], name="complaint_inbox_idx"),
+            # Duplicate search: recent complaints of one place and category.
+            models.Index(fields=["region", "category", "created_at"], name="complaint_dup_idx"),
         ]
 
     def __str__(self) -> str:
