@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "template_partials",
     "django_tasks",
     "django_tasks_db",
+    "aduan.jobs",
     "aduan.regions",
     "aduan.org",
     "aduan.triage",
@@ -157,10 +158,16 @@ TASKS = {
     "default": {
         "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
         if env("ADUAN_TASKS") == "immediate"
-        else "django_tasks_db.DatabaseBackend",
+        else "aduan.jobs.backend.JobBackend",
         "QUEUES": ["default", "intake", "outbox", "sla"],
     }
 }
+# The job queue (aduan/jobs): a worker that stops renewing its lease loses its jobs to
+# another worker after this long; failures retry with backoff doubling from BACKOFF.
+ADUAN_JOB_LEASE_SECONDS = float(env("ADUAN_JOB_LEASE_SECONDS", "30"))
+ADUAN_JOB_BACKOFF_SECONDS = float(env("ADUAN_JOB_BACKOFF_SECONDS", "2"))
+ADUAN_JOB_MAX_ATTEMPTS = int(env("ADUAN_JOB_MAX_ATTEMPTS", "5"))
+ADUAN_WORKER_POLL_SECONDS = float(env("ADUAN_WORKER_POLL_SECONDS", "0.2"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -1,18 +1,23 @@
-"""The background worker: queued tasks (django-tasks database backend) plus periodic jobs.
+"""The background worker: queued jobs (`aduan/jobs`, django-tasks API) plus periodic jobs.
 
-Run as many `aduan worker` processes as you like, on SQLite or PostgreSQL: tasks are claimed
-with row locks, and every periodic job is idempotent (each records what it did under a
-unique key), so two workers ticking at once do each thing once.
+Run as many `aduan worker` processes as you like, on SQLite or PostgreSQL: jobs are claimed
+in batches under a lease (a killed worker's jobs are claimed again when it runs out), and
+every periodic job is idempotent (each records what it did under a unique key), so two
+workers ticking at once do each thing once. See docs/worker.md.
 """
 
 import logging
 import os
-import socket
+import signal
 import threading
 import time
+from contextlib import nullcontext
 
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django.utils.module_loading import import_string
+
+from aduan.channels.inbound import _SQLITE_WRITER
+from aduan.jobs.runner import Runner
 
 logger = logging.getLogger("aduan.worker")
 
@@ -22,6 +27,7 @@ PERIODIC_JOBS = [
     "aduan.sla.audit.send_daily_digest",
     "aduan.channels.outbox.sweep",
     "aduan.channels.email.poll.poll_all",
+    "aduan.privacy.retention.run",  # at most hourly: personal data past its city's policy
 ]
 PERIODIC_SECONDS = float(os.environ.get("ADUAN_PERIODIC_SECONDS", "30"))
 
@@ -42,42 +48,40 @@ def periodic_loop(stop: threading.Event, interval: float = PERIODIC_SECONDS) -> 
         stop.wait(interval)
 
 
-def make_task_worker(interval: float = 0.5, batch: bool = False):
-    from django_tasks_db.management.commands.db_worker import Worker
+def _in_process_turns():
+    """The demo's worker shares the process (and SQLite's single writer) with the web
+    server: it takes the same in-process writer lock as the webhook, so a webhook waits
+    for one job at most and is woken at once, instead of sleeping in SQLite's busy
+    handler; and it yields right after each job."""
+    if connection.vendor != "sqlite":
+        return nullcontext()
+    return _yielding(_SQLITE_WRITER)
 
-    return Worker(
-        queue_names=["*"], interval=interval, batch=batch, backend_name="default",
-        startup_delay=False, max_tasks=None,
-        worker_id=f"{socket.gethostname()}-{os.getpid()}-{threading.get_ident()}"[:64],
-        excluded_queue_names=[],
-    )
+
+class _yielding:
+    def __init__(self, lock):
+        self.lock = lock
+
+    def __enter__(self):
+        self.lock.acquire()
+
+    def __exit__(self, *exc):
+        self.lock.release()
+        time.sleep(0)  # let a waiting request thread take the lock first
 
 
-def run_until_empty(max_rounds: int = 20) -> None:
-    """Run every queued task now (tests, `aduan demo` seeding). Loops while tasks appear."""
-    for _ in range(max_rounds):
-        from django_tasks_db.models import DBTaskResult
-
-        if not DBTaskResult.objects.ready().exists():
-            return
-        make_task_worker(interval=0, batch=True).run()
+def run_until_empty(max_rounds: int = 1000) -> int:
+    """Run every job that is ready now (tests, `aduan worker --once`, demo seeding)."""
+    return Runner().run_until_empty(max_rounds)
 
 
 def start_in_thread(stop: threading.Event) -> list[threading.Thread]:
-    """The demo's in-process worker: a task thread and a periodic thread."""
-    def tasks():
-        worker = make_task_worker()
-        while not stop.is_set():
-            try:
-                run_until_empty()
-            except Exception:
-                logger.exception("task worker round failed")
-            finally:
-                close_old_connections()
-            stop.wait(worker.interval)
-
+    """The demo's in-process worker: a job thread (woken at once by jobs committed in this
+    process) and a periodic thread."""
+    runner = Runner(around_job=_in_process_turns)
     threads = [
-        threading.Thread(target=tasks, name="aduan-tasks", daemon=True),
+        threading.Thread(target=runner.run_forever, args=(stop,), name="aduan-jobs",
+                         daemon=True),
         threading.Thread(target=periodic_loop, args=(stop,), name="aduan-periodic", daemon=True),
     ]
     for thread in threads:
@@ -86,11 +90,10 @@ def start_in_thread(stop: threading.Event) -> list[threading.Thread]:
 
 
 def serve_forever() -> None:
-    """`aduan worker`: periodic jobs in a thread, queued tasks in the main thread."""
+    """`aduan worker`: periodic jobs in a thread, queued jobs in the main thread. SIGTERM
+    stops after the current job; jobs claimed but not started go back to the queue."""
     stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
     threading.Thread(target=periodic_loop, args=(stop,), daemon=True).start()
-    try:
-        make_task_worker().run()
-    finally:
-        stop.set()
-        time.sleep(0)
+    Runner().run_forever(stop)

@@ -201,14 +201,14 @@ def main():
         counted = subprocess.run(
             [sys.executable, "-c", "import django; django.setup(); "
              "from aduan.channels.models import InboundEvent; "
-             "from django_tasks_db.models import DBTaskResult; "
-             "print(InboundEvent.objects.count(), DBTaskResult.objects.count())"],
+             "from aduan.jobs.models import Job; "
+             "print(InboundEvent.objects.count(), Job.objects.count())"],
             env=env, check=True, cwd=ROOT, capture_output=True, text=True).stdout.split()
         events, jobs = int(counted[0]), int(counted[1])
         # The intake backlog is dropped so the ack phase measures a steady state.
         subprocess.run([sys.executable, "-c", "import django; django.setup(); "
-                        "from django_tasks_db.models import DBTaskResult; "
-                        "DBTaskResult.objects.all().delete()"], env=env, check=True, cwd=ROOT)
+                        "from aduan.jobs.models import Job; "
+                        "Job.objects.all().delete()"], env=env, check=True, cwd=ROOT)
         worker = subprocess.Popen([ADUAN, "worker"], env=env, cwd=ROOT,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(2)

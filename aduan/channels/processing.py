@@ -73,11 +73,14 @@ def process(event_id: int) -> None:
         return
     msg = find_message(event)
     photos, error = download_photos(event.account, msg, event) if msg and msg.media else ([], "")
+    account = event.account
     with transaction.atomic():
-        event = InboundEvent.objects.select_for_update().select_related("account").get(
-            pk=event_id)
+        # Lock the event row only: the channel account is shared by every event, and
+        # locking it too (select_related) made all workers wait for each other.
+        event = InboundEvent.objects.select_for_update().get(pk=event_id)
         if event.processed_at is not None:
             return
+        event.account = account
         complaint = None
         if msg is None:
             error = "message not found in stored body"

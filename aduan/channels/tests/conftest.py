@@ -91,14 +91,13 @@ def post_telegram(client, account, payload, *, secret="s3cr3t-Token_1"):
 
 def drain(timeout: float = 15.0) -> None:
     """Run queued jobs, including retries scheduled a little in the future."""
-    from django_tasks_db.models import DBTaskResult
-
+    from aduan.jobs.models import Job
     from aduan.worker import run_until_empty
 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         run_until_empty()
-        if not DBTaskResult.objects.filter(status="READY").exists():
+        if not Job.objects.filter(state=Job.State.READY).exists():
             return
         time.sleep(0.05)
     raise AssertionError("jobs still queued after timeout")

@@ -16,11 +16,11 @@ from .conftest import resolve_with_photos
 
 
 def test_resolution_queues_the_build(road, persona):
-    from django_tasks_db.models import DBTaskResult
+    from aduan.jobs.models import Job
 
     resolve_with_photos(road, persona("dpupr"))
-    queued = DBTaskResult.objects.filter(task_path__endswith="build_before_after")
-    assert [r.args_kwargs["args"] for r in queued].count([road.pk]) == 1
+    queued = Job.objects.filter(task_path__endswith="build_before_after")
+    assert [r.args["args"] for r in queued].count([road.pk]) == 1
 
 
 def test_picture_is_built_from_public_copies(road, persona):
