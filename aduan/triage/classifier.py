@@ -2,17 +2,30 @@
 
 A TF-IDF model over the normalised text (word 1-2-grams plus character 2-5-grams inside
 words, which survive typos, affixes and Javanese suffixes) feeding a linear SVM whose
-scores are calibrated into probabilities by 3-fold sigmoid (Platt) calibration. Chosen over a
-multilingual embedding model by measurement (see README.md and bench/triage_bench.py).
+scores are calibrated into probabilities by sigmoid (Platt) calibration fitted on 3-fold
+out-of-fold scores (one SVM at prediction time). Chosen over a multilingual embedding model
+by measurement (see README.md and bench/triage_bench.py).
 
-The default model is trained from the shipped seed set on first use (about one second);
-a model retrained with `aduan triage-train` is saved to DATA_DIR/triage_model.joblib and
-loaded in preference when present.
+`lainnya` (other) is not rewarded: its training weight is halved and its probability is
+scaled by LAINNYA_PRIOR before the top three are taken, so it wins only when nothing else
+fits.
+
+Where the model comes from, first match wins:
+1. DATA_DIR/triage/<city>/model.joblib: the city's own model (`aduan triage-import`, the
+   nightly retrain);
+2. DATA_DIR/triage_model.joblib: a model saved by `aduan triage-train`;
+3. data/seed_model.joblib: the shipped artefact trained from the seed files (rebuilt with
+   `aduan triage-train --ship`; ignored if the seed files or scikit-learn changed);
+4. trained from the seed files on first use and cached in DATA_DIR/cache.
+Every model is loaded once per process.
 """
 
 import csv
 import hashlib
+import json
+import re
 import threading
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -31,9 +44,17 @@ SEED_CSV = Path(__file__).resolve().parent / "data" / "seed_complaints.csv"
 # Formal (SP4N-LAPOR!-style) and other-city examples, added after the first measurement;
 # kept in their own file so the bench can hold out the original split unchanged.
 EXTRA_CSV = Path(__file__).resolve().parent / "data" / "seed_complaints_extra.csv"
+# National programme and service vocabulary (PKH, BPNT, DTKS/DTSEN, KIS PBI, KIP/PIP, Prakerja,
+# PBB, BPHTB, PTSL, PBG, NIB/OSS, job vacancies...) and taxonomy boundaries (cables on trees,
+# pruning vs a fallen tree, rubbish in a drain, a flooded road), written from public service
+# descriptions.
+PROGRAMMES_CSV = Path(__file__).resolve().parent / "data" / "seed_programmes.csv"
 # Bumped whenever the text preparation changes, so cached seed models retrain.
-FEATURES_VERSION = "4"
+FEATURES_VERSION = "5"
 MODEL_FILE = "triage_model.joblib"
+SHIPPED_MODEL = Path(__file__).resolve().parent / "data" / "seed_model.joblib"
+LAINNYA_PRIOR = 0.6
+LAINNYA_WEIGHT = 0.5
 CATEGORIES = (
     "jalan", "drainase", "pju", "sampah", "pohon_taman", "lingkungan", "air", "adminduk",
     "bansos", "kesehatan", "pendidikan", "ketertiban", "lalu_lintas", "perizinan",
@@ -84,11 +105,23 @@ def _features() -> FeatureUnion:
     ])
 
 
-def build_pipeline() -> Pipeline:
-    svm = LinearSVC(C=0.5, class_weight="balanced")
+def class_weights(labels: list[str]) -> dict[str, float]:
+    """Balanced weights (n / (k * count)), with `lainnya` halved: a catch-all must not pay."""
+    counts = Counter(labels)
+    total, k = len(labels), len(counts)
+    weights = {c: total / (k * n) for c, n in counts.items()}
+    if FALLBACK in weights:
+        weights[FALLBACK] *= LAINNYA_WEIGHT
+    return weights
+
+
+def build_pipeline(labels: list[str]) -> Pipeline:
+    svm = LinearSVC(C=0.5)
+    cv = min(3, min(Counter(labels).values()))
     return Pipeline([
         ("features", _features()),
-        ("model", CalibratedClassifierCV(svm, method="sigmoid", cv=3)),
+        ("model", CalibratedClassifierCV(svm, method="sigmoid", cv=max(cv, 2),
+                                         ensemble=False)),
     ])
 
 
@@ -103,7 +136,11 @@ class CategoryModel:
     def predict_normalised(self, normalised: list[str]) -> list[Prediction]:
         if not normalised:
             return []
-        probabilities = self.pipeline.predict_proba(normalised).round(4)
+        probabilities = self.pipeline.predict_proba(normalised)
+        if FALLBACK in self.classes:
+            probabilities[:, self.classes.index(FALLBACK)] *= LAINNYA_PRIOR
+            probabilities /= probabilities.sum(axis=1, keepdims=True)
+        probabilities = probabilities.round(4)
         orders = (-probabilities).argsort(axis=1, kind="stable")[:, :3]
         classes = self.classes
         out = []
@@ -116,17 +153,42 @@ class CategoryModel:
         return self.predict_normalised([prepare(t) for t in texts])
 
 
+SYNONYMS_JSON = Path(__file__).resolve().parent / "data" / "synonyms.json"
+
+
+@lru_cache(maxsize=1)
+def _synonyms() -> tuple[re.Pattern, dict[str, str]]:
+    """Every city's local names (data/synonyms.json) as one whole-word pattern."""
+    data = json.loads(SYNONYMS_JSON.read_text(encoding="utf-8"))
+    mapping: dict[str, str] = {}
+    for key, names in data.items():
+        if not key.startswith("_"):
+            mapping.update({name.lower(): words for name, words in names.items()})
+    alternatives = "|".join(re.escape(n) for n in sorted(mapping, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.I), mapping
+
+
+def local_synonyms(text: str) -> str:
+    pattern, mapping = _synonyms()
+    return pattern.sub(lambda m: mapping[m.group().lower()], text)
+
+
 def prepare(text: str) -> str:
-    """What the model reads: the normalised text with place mentions neutralised."""
-    return normalize(neutralise(text))
+    """What the model reads: the normalised text with place mentions neutralised and local
+    names (apps, offices, utilities) replaced by everyday words."""
+    return normalize(local_synonyms(neutralise(text)))
 
 
 def train(texts: list[str], labels: list[str], source: str = "custom") -> CategoryModel:
     unknown = sorted(set(labels) - set(CATEGORIES))
     if unknown:
         raise ValueError(f"unknown categories: {', '.join(unknown)}")
-    pipeline = build_pipeline()
-    pipeline.fit([prepare(t) for t in texts], labels)
+    if len(set(labels)) < 2:
+        raise ValueError("need examples of at least two categories")
+    pipeline = build_pipeline(labels)
+    weights = class_weights(labels)
+    pipeline.fit([prepare(t) for t in texts], labels,
+                 model__sample_weight=[weights[label] for label in labels])
     return CategoryModel(pipeline, source)
 
 
@@ -147,35 +209,65 @@ def read_labelled_csv(path: Path) -> tuple[list[str], list[str]]:
 
 def seed_examples() -> tuple[list[str], list[str]]:
     texts, labels = read_labelled_csv(SEED_CSV)
-    if EXTRA_CSV.exists():
-        more_texts, more_labels = read_labelled_csv(EXTRA_CSV)
-        texts, labels = texts + more_texts, labels + more_labels
+    for path in (EXTRA_CSV, PROGRAMMES_CSV):
+        if path.exists():
+            more_texts, more_labels = read_labelled_csv(path)
+            texts, labels = texts + more_texts, labels + more_labels
     return texts, labels
 
 
-def model_path() -> Path:
+def data_dir() -> Path:
     from django.conf import settings
 
-    return Path(settings.DATA_DIR) / MODEL_FILE
+    return Path(settings.DATA_DIR)
 
 
-def retrain(texts: list[str], labels: list[str]) -> CategoryModel:
-    """Train on the seed set plus labelled complaints (a CSV import, the team's corrections),
-    save the model into the data folder and make it the default."""
-    global _default
+def model_path(city: str | None = None) -> Path:
+    """Where a retrained model lives: per city when a city is named, else the legacy file."""
+    if city:
+        return city_dir(city) / "model.joblib"
+    return data_dir() / MODEL_FILE
+
+
+def city_dir(city: str) -> Path:
+    """DATA_DIR/triage/<city code>: the city's model, gazetteer and learning history."""
+    if not city.replace(".", "").isdigit():
+        raise ValueError(f"not a city code: {city!r}")
+    return data_dir() / "triage" / city
+
+
+def city_models() -> dict[str, Path]:
+    root = data_dir() / "triage"
+    if not root.is_dir():
+        return {}
+    return {p.parent.name: p for p in sorted(root.glob("*/model.joblib"))}
+
+
+def retrain(texts: list[str], labels: list[str], city: str | None = None,
+            save_model: bool = True) -> CategoryModel:
+    """Train on the seed set plus labelled complaints (a CSV import, the team's corrections).
+    Saved into the data folder (per city when `city` is given) and made the default."""
     seed_texts, seed_labels = seed_examples()
     model = train(seed_texts + list(texts), seed_labels + list(labels), source="retrained")
-    save(model)
-    with _lock:
-        _default = model
+    if save_model:
+        install(model, city)
     return model
 
 
-def save(model: CategoryModel, path: Path | None = None) -> Path:
+def install(model: CategoryModel, city: str | None = None) -> Path:
+    """Save a model as the city's (or the data folder's) model and use it from now on."""
+    path = save(model, model_path(city))
+    with _lock:
+        _loaded.clear()
+    return path
+
+
+def save(model: CategoryModel, path: Path | None = None, compress: int = 0) -> Path:
     path = Path(path) if path else model_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
-    joblib.dump({"pipeline": model.pipeline, "source": model.source}, tmp)
+    joblib.dump({"pipeline": model.pipeline, "source": model.source,
+                 "seed_digest": seed_digest()}, tmp, compress=compress)
     tmp.replace(path)
     return path
 
@@ -186,38 +278,56 @@ def load(path: Path | None = None) -> CategoryModel:
 
 
 _lock = threading.Lock()
-_default: CategoryModel | None = None
+_loaded: dict[str, CategoryModel] = {}
 
 
-def default_model() -> CategoryModel:
-    """The saved model from the data folder if there is one, else one trained from seed."""
-    global _default
+def default_model(city: str | None = None) -> CategoryModel:
+    """The model for `city` (see the module docstring for the order), loaded once."""
+    key = city or "*"
     with _lock:
-        if _default is None:
-            path = model_path()
-            if path.exists():
-                _default = load(path)
-            else:
-                _default = _seed_model()
-        return _default
+        model = _loaded.get(key)
+        if model is None:
+            model = _loaded[key] = _find_model(city)
+        return model
+
+
+def _find_model(city: str | None) -> CategoryModel:
+    per_city = city_models()
+    if city in per_city:
+        return load(per_city[city])
+    if city is None and len(per_city) == 1:
+        return load(next(iter(per_city.values())))
+    legacy = model_path()
+    if legacy.exists():
+        return load(legacy)
+    return _seed_model()
+
+
+def seed_digest() -> str:
+    """Changes whenever the seed files, the text preparation or scikit-learn change."""
+    hasher = hashlib.sha256(FEATURES_VERSION.encode())
+    hasher.update(sklearn.__version__.encode())
+    for path in (SEED_CSV, EXTRA_CSV, PROGRAMMES_CSV):
+        if path.exists():
+            hasher.update(path.read_bytes())
+    return hasher.hexdigest()[:16]
 
 
 def _seed_model() -> CategoryModel:
-    """Train from the seed set, reusing a cache in the data folder keyed by the seed file's
-    hash and the scikit-learn version (so a changed seed set or library retrains)."""
-    hasher = hashlib.sha256(FEATURES_VERSION.encode())
-    for path in (SEED_CSV, EXTRA_CSV):
-        if path.exists():
-            hasher.update(path.read_bytes())
-    digest = hasher.hexdigest()[:16]
-    cache = model_path().parent / "cache" / f"triage_seed_{digest}_{sklearn.__version__}.joblib"
+    """The shipped artefact when it matches the seed files, else a cache in the data folder,
+    else train from the seed files (about two seconds) and cache."""
+    digest = seed_digest()
+    if SHIPPED_MODEL.exists():
+        data = joblib.load(SHIPPED_MODEL)
+        if data.get("seed_digest") == digest:
+            return CategoryModel(data["pipeline"], "seed")
+    cache = data_dir() / "cache" / f"triage_seed_{digest}.joblib"
     if cache.exists():
         try:
             return load(cache)
         except Exception:  # a damaged or incompatible cache: train again
             cache.unlink(missing_ok=True)
-    texts, labels = seed_examples()
-    model = train(texts, labels, source="seed")
+    model = build_seed_model()
     try:
         save(model, cache)
     except OSError:
@@ -225,11 +335,20 @@ def _seed_model() -> CategoryModel:
     return model
 
 
+def build_seed_model() -> CategoryModel:
+    texts, labels = seed_examples()
+    return train(texts, labels, source="seed")
+
+
+def ship_seed_model() -> Path:
+    """Rebuild data/seed_model.joblib (run after changing a seed file)."""
+    return save(build_seed_model(), SHIPPED_MODEL)
+
+
 def reset_default() -> None:
-    global _default
     with _lock:
-        _default = None
+        _loaded.clear()
 
 
-def predict(texts: list[str]) -> list[Prediction]:
-    return default_model().predict(texts)
+def predict(texts: list[str], city: str | None = None) -> list[Prediction]:
+    return default_model(city).predict(texts)

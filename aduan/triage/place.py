@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from . import gazetteer
 from .normalize import stopwords, word_map
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -38,7 +39,11 @@ _WORD = re.compile(r"[a-z0-9]+")
 _KEL_CUES = {"kel", "kelurahan", "kalurahan", "desa", "ds", "lurah", "kelurhan", "kelurahn"}
 _KEC_CUES = {"kec", "kecamatan", "kecamatn", "kcmtn", "camat"}
 _SOFT_CUES = {"di", "ke", "dari", "daerah", "wilayah", "kawasan", "kampung", "kp", "warga",
-              "sekitar", "area", "seputar", "dekat", "wil", "dusun", "dukuh", "perumahan"}
+              "sekitar", "area", "seputar", "dekat", "wil", "dusun", "dukuh", "perumahan",
+              "lokasi", "lokasinya", "alamat", "alamatnya", "depan", "belakang", "samping",
+              "sebelah", "seberang", "dkt", "dpn", "blkg", "neng", "ing", "perum", "tkp"}
+# A name right after these is a street or alley named after the place, not the place.
+_STREET_CUES = {"jl", "jln", "jalan", "gg", "gang", "lorong", "lr"}
 _RT_RW = re.compile(
     r"\brt\s*\.?\s*:?\s*0*(\d{1,3})\s*(?:[/,.\-]|\s)\s*(?:rw\s*\.?\s*:?\s*)?0*(\d{1,3})\b"
 )
@@ -56,6 +61,13 @@ def spelling_key(text: str) -> str:
                      ("th", "t"), ("nj", "ny")):
         s = s.replace(old, new)
     return re.sub(r"(.)\1+", r"\1", s)
+
+
+def name_keys(name: str) -> set[str]:
+    """Keys a name is found under: the spelling key of its words joined, and the spelling
+    keys of each word joined ("Bendan Ngisor" -> "bendangisor" and "bendanngisor")."""
+    words = _WORD.findall(name.lower())
+    return {k for k in (spelling_key(name), "".join(spelling_key(w) for w in words)) if k}
 
 
 def _deletes(key: str) -> set[str]:
@@ -109,19 +121,29 @@ class PlaceIndex:
     """Names, aliases and landmarks of the loaded kecamatan and kelurahan."""
 
     def __init__(self, areas: list[Area], aliases: dict[str, list[str]] | None = None,
-                 landmark_codes: dict[str, str] | None = None):
+                 landmark_codes: dict[str, str] | None = None,
+                 learned: dict[str, str] | None = None):
         self.areas = {a.code: a for a in areas}
         self.by_key: dict[str, list[Area]] = defaultdict(list)
         self.landmark_keys: dict[str, Area] = {}
+        self.learned_keys: dict[str, Area] = {}
         for area in areas:
             names = [area.name, *(aliases or {}).get(area.code, [])]
             for name in names:
-                for key in {spelling_key(name), spelling_key(_expand(name))}:
+                for key in name_keys(name) | name_keys(_expand(name)):
                     if key and area not in self.by_key[key]:
                         self.by_key[key].append(area)
         for name, code in (landmark_codes or {}).items():
             if code in self.areas:
-                self.landmark_keys[spelling_key(name)] = self.areas[code]
+                for key in name_keys(name):
+                    self.landmark_keys[key] = self.areas[code]
+        # Streets, kampung and housing estates learned from a city's history
+        # (`aduan triage-import`): they name a kelurahan, but lose to a kelurahan named.
+        for name, code in (learned or {}).items():
+            if code in self.areas:
+                for key in name_keys(name):
+                    if key not in self.by_key and key not in self.landmark_keys:
+                        self.learned_keys[key] = self.areas[code]
         self.fuzzy: dict[str, set[str]] = defaultdict(set)
         for key in list(self.by_key):
             if len(key) >= _FUZZY_MIN:
@@ -131,7 +153,8 @@ class PlaceIndex:
         self.needs_cue = {k for k in self.by_key if k in common or len(k) <= 3}
         self._everyday = common
         self._fuzzy_cache: dict[str, list[Area] | None] = {}
-        self.prefixes = {key[:n] for key in [*self.by_key, *self.landmark_keys]
+        self.prefixes = {key[:n] for key in [*self.by_key, *self.landmark_keys,
+                                             *self.learned_keys]
                          for n in range(1, len(key))}
 
     @classmethod
@@ -159,7 +182,19 @@ class PlaceIndex:
         for city, names in landmarks().items():
             if city in cities:
                 marks.update(names)
-        return cls(areas, aliases, marks)
+        learned: dict[str, str] = {}
+        for city in sorted(cities):
+            learned.update(gazetteer.load(city))
+        index = cls(areas, aliases, marks, learned)
+        index.cities = sorted(cities)
+        return index
+
+    cities: list[str] = []
+
+    @property
+    def city(self) -> str | None:
+        """The city code when exactly one city is loaded (its own model is used)."""
+        return self.cities[0] if len(self.cities) == 1 else None
 
     def mentions(self, text: str) -> list[_Mention]:
         words = _WORD.findall(text.lower())
@@ -167,7 +202,7 @@ class PlaceIndex:
         found: list[_Mention] = []
         i = 0
         while i < len(words):
-            size, hit = self._match_at(keys, i)
+            size, hit = self._match_at(words, keys, i)
             if hit is None:
                 i += 1
                 continue
@@ -175,9 +210,12 @@ class PlaceIndex:
             prev = words[i - 1] if i else ""
             nxt = words[i + size] if i + size < len(words) else ""
             cue = ("kel" if prev in _KEL_CUES else "kec" if prev in _KEC_CUES
+                   else "street" if prev in _STREET_CUES
                    else "soft" if prev in _SOFT_CUES or nxt in ("rt", "rw") else None)
             key = "".join(keys[i:i + size])
-            if landmark:
+            if landmark == "learned":
+                found.append(_Mention(i, list(areas), "street", True))
+            elif landmark:
                 found.append(_Mention(i, list(areas), "kel", True))
             elif not (size == 1 and key in self.needs_cue and cue is None):
                 found.append(_Mention(i, list(areas), cue))
@@ -187,7 +225,7 @@ class PlaceIndex:
             i += size
         return found
 
-    def _match_at(self, keys: list[str], i: int):
+    def _match_at(self, words: list[str], keys: list[str], i: int):
         """The longest name starting at word i: (size, (areas, fuzzy, landmark)) or (0, None).
         Windows grow while they are a prefix of some name; misspellings are tried on
         one- and two-word windows."""
@@ -200,11 +238,20 @@ class PlaceIndex:
         key = ""
         for size in range(1, min(_MAX_WINDOW, len(keys) - i) + 1):
             key += keys[i + size - 1]
-            if key in self.landmark_keys:
-                best = (size, ([self.landmark_keys[key]], False, True))
-            elif key in self.by_key:
-                best = (size, (self.by_key[key], False, False))
-            if key not in self.prefixes:
+            # the name's words joined before the spelling key ("bendan ngisor" against
+            # "Bendanngisor"), then the per-word keys joined (the index has both)
+            joined = spelling_key("".join(words[i:i + size])) if size > 1 else key
+            for k in (key, joined):
+                if k in self.landmark_keys:
+                    best = (size, ([self.landmark_keys[k]], False, True))
+                elif k in self.by_key:
+                    best = (size, (self.by_key[k], False, False))
+                elif k in self.learned_keys:
+                    best = (size, ([self.learned_keys[k]], False, "learned"))
+                else:
+                    continue
+                break
+            if key not in self.prefixes and joined not in self.prefixes:
                 break
         if best[1] is not None:
             return best
@@ -258,7 +305,9 @@ class PlaceIndex:
         for m in mentions:
             kels = [a for a in m.areas if a.level == KELURAHAN]
             kecs = [a for a in m.areas if a.level == KECAMATAN]
-            rank = 0 if m.cue in ("kel", "kec") else 1 if m.cue == "soft" else 2
+            # a kelurahan named anywhere beats a street named after a place
+            rank = (0 if m.cue in ("kel", "kec") else 1 if m.cue == "soft"
+                    else 3 if m.cue == "street" else 2)
             if m.cue == "kec" and kecs:
                 kels = []
             if kecs and kels:
@@ -266,8 +315,9 @@ class PlaceIndex:
                 # another kelurahan of the same kecamatan is named.
                 own = [k for k in kels if k.parent in {c.code for c in kecs}]
                 others = [o for o in mentions if o is not m for a in o.areas
-                          if a.level == KELURAHAN and a.parent in {c.code for c in kecs}]
-                if own and not others:
+                          if a.level == KELURAHAN and a.parent in {c.code for c in kecs}
+                          and a not in own]
+                if own and (m.cue == "kel" or not others):
                     kels = own
                 else:
                     kels = []
