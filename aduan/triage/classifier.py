@@ -152,6 +152,11 @@ class CategoryModel:
     def predict(self, texts: list[str]) -> list[Prediction]:
         return self.predict_normalised([prepare(t) for t in texts])
 
+    def probabilities(self, texts: list[str]) -> list[dict[str, float]]:
+        """Every category's probability per text (before the `lainnya` prior)."""
+        rows = self.pipeline.predict_proba([prepare(t) for t in texts]).tolist()
+        return [dict(zip(self.classes, row, strict=True)) for row in rows]
+
 
 SYNONYMS_JSON = Path(__file__).resolve().parent / "data" / "synonyms.json"
 
@@ -179,16 +184,18 @@ def prepare(text: str) -> str:
     return normalize(local_synonyms(neutralise(text)))
 
 
-def train(texts: list[str], labels: list[str], source: str = "custom") -> CategoryModel:
+def train(texts: list[str], labels: list[str], source: str = "custom",
+          weights: list[float] | None = None) -> CategoryModel:
     unknown = sorted(set(labels) - set(CATEGORIES))
     if unknown:
         raise ValueError(f"unknown categories: {', '.join(unknown)}")
     if len(set(labels)) < 2:
         raise ValueError("need examples of at least two categories")
     pipeline = build_pipeline(labels)
-    weights = class_weights(labels)
-    pipeline.fit([prepare(t) for t in texts], labels,
-                 model__sample_weight=[weights[label] for label in labels])
+    per_class = class_weights(labels)
+    sample = [per_class[label] * (weights[i] if weights else 1.0)
+              for i, label in enumerate(labels)]
+    pipeline.fit([prepare(t) for t in texts], labels, model__sample_weight=sample)
     return CategoryModel(pipeline, source)
 
 
@@ -247,11 +254,22 @@ def retrain(texts: list[str], labels: list[str], city: str | None = None,
             save_model: bool = True) -> CategoryModel:
     """Train on the seed set plus labelled complaints (a CSV import, the team's corrections).
     Saved into the data folder (per city when `city` is given) and made the default."""
-    seed_texts, seed_labels = seed_examples()
-    model = train(seed_texts + list(texts), seed_labels + list(labels), source="retrained")
+    model = train_with_history(texts, labels)
     if save_model:
         install(model, city)
     return model
+
+
+HISTORY_WEIGHT = 2.0
+
+
+def train_with_history(texts: list[str], labels: list[str],
+                       source: str = "retrained") -> CategoryModel:
+    """The seed set plus a city's own labelled complaints, which count HISTORY_WEIGHT times
+    as much as a seed example (they are written in the city's own hand)."""
+    seed_texts, seed_labels = seed_examples()
+    return train(seed_texts + list(texts), seed_labels + list(labels), source=source,
+                 weights=[1.0] * len(seed_texts) + [HISTORY_WEIGHT] * len(texts))
 
 
 def install(model: CategoryModel, city: str | None = None) -> Path:

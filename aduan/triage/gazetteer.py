@@ -15,17 +15,18 @@ from django.conf import settings
 
 FILE = "gazetteer.json"
 MIN_SHARE = 0.6
+# words that end a name (another cue, a house number, a preposition)
+_STOP = (r"(?:jl|jln|jalan|gg|gang|no|nomor|rt|rw|blok|kel|kec|kelurahan|kecamatan|di|dan"
+         r"|yang|ke|dari|depan|dekat|sebelah|samping|belakang)\b")
 # "Jl. Kedungmundu Raya", "Gg. Mawar III", "Kampung Sawah", "Perum Graha Estetika",
 # "Komplek Pondok Indah", "Dusun Krajan": a cue, then up to four name words.
 _NAMED = re.compile(
     r"\b(?P<cue>jl|jln|jalan|gg|gang|kampung|kp|perum|perumahan|komplek|kompleks|dusun"
     r"|dukuh|griya|taman|villa|bukit|puri|graha|pondok)\b\.?\s*"
-    r"(?P<name>[A-Za-z0-9][\w'-]*(?:\s+(?!no\b|nomor\b|rt\b|rw\b|blok\b|kel\b|kec\b)"
+    r"(?P<name>(?!" + _STOP + r")[A-Za-z0-9][\w'-]*(?:\s+(?!" + _STOP + r")"
     r"[A-Za-z0-9][\w'-]*){0,3})",
     re.I,
 )
-_STOP_AFTER = re.compile(r"\s+(?:di|dan|yang|sudah|sejak|tidak|belum|depan|dekat|no|rt|rw)\b.*",
-                         re.I)
 _ESTATE_CUES = {"perum", "perumahan", "komplek", "kompleks", "griya", "villa", "bukit", "puri",
                 "graha", "pondok", "taman"}
 _GENERIC = {"raya", "utama", "besar", "kecil", "buntu", "baru", "lama", "rusak", "berlubang",
@@ -56,24 +57,32 @@ def save(city: str, names: dict[str, str]) -> Path:
 
 
 def candidates(text: str) -> list[str]:
-    """Street, kampung and housing-estate names in a text, lowercase ("jalan mawar",
-    "perumahan graha estetika"); the cue stays part of the name for estates."""
+    """Possible street, kampung and housing-estate names in a text, lowercase: every run of
+    one to four words after a cue ("Jl. Melati Raya di..." -> "melati", "melati raya",
+    "melati raya di"...); learning keeps the runs that recur with one kelurahan. The cue
+    stays part of the name for estates ("perum griya asri")."""
     found = []
     for match in _NAMED.finditer(text):
         cue = match.group("cue").lower()
-        name = _STOP_AFTER.sub("", match.group("name")).strip(" .,-").lower()
-        words = name.split()
-        if not words or all(w in _GENERIC or w.isdigit() for w in words):
-            continue
-        if len(words) == 1 and len(words[0]) < 4:
-            continue
-        found.append(f"{cue} {name}" if cue in _ESTATE_CUES else name)
+        words = match.group("name").lower().strip(" .,-").split()
+        if not words or words[0] in _GENERIC:
+            continue  # "Jalan Raya macet" names no street
+        for size in range(1, len(words) + 1):
+            run = words[:size]
+            if all(w in _GENERIC or w.isdigit() for w in run):
+                continue
+            if size == 1 and len(run[0]) < 4:
+                continue
+            name = " ".join(run).strip(" .,-")
+            found.append(f"{cue} {name}" if cue in _ESTATE_CUES else name)
     return found
 
 
-def learn(rows: list[tuple[str, str]], known_names: set[str] | None = None) -> dict[str, str]:
-    """{name: kelurahan code} from (text with address, kelurahan code) pairs: names whose
-    sightings agree on one kelurahan (MIN_SHARE), minus names of regions themselves."""
+def learn(rows: list[tuple[str, str]], known_names: set[str] | None = None,
+          everyday: set[str] | None = None, min_seen: int = 2) -> dict[str, str]:
+    """{name: kelurahan code} from (text with address, kelurahan code) pairs: names seen at
+    least `min_seen` times whose sightings agree on one kelurahan (MIN_SHARE), minus names
+    of regions themselves and one-word everyday words ("melati" alone is a flower)."""
     seen: dict[str, Counter] = defaultdict(Counter)
     for text, code in rows:
         for name in set(candidates(text)):
@@ -81,6 +90,18 @@ def learn(rows: list[tuple[str, str]], known_names: set[str] | None = None) -> d
     learned = {}
     for name, codes in seen.items():
         code, count = codes.most_common(1)[0]
-        if count / sum(codes.values()) >= MIN_SHARE and name not in (known_names or set()):
-            learned[name] = code
-    return learned
+        total = sum(codes.values())
+        if (count < min_seen or count / total < MIN_SHARE or name in (known_names or set())
+                or (" " not in name and name in (everyday or set()))):
+            continue
+        learned[name] = code
+    # "anggrek" when every sighting says "anggrek ungu": keep the full name only (a name is
+    # dropped when a longer one was seen just as often)
+    counts = {name: sum(codes.values()) for name, codes in seen.items()}
+    closed = {name: code for name, code in learned.items()
+              if not any(longer.startswith(name + " ") and counts[longer] == counts[name]
+                         for longer in seen)}
+    # ...and "anggrek ungu rusak" adds nothing to "anggrek ungu"
+    return {name: code for name, code in closed.items()
+            if not any(closed.get(" ".join(name.split()[:k])) == code
+                       for k in range(1, len(name.split())))}

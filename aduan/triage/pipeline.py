@@ -2,7 +2,7 @@
 
 from dataclasses import asdict, dataclass, field
 
-from . import classifier
+from . import classifier, officials
 from . import pii as personal_data
 from .pii import Finding
 from .place import PlaceIndex, rt_rw
@@ -20,6 +20,7 @@ class TriageResult:
     urgency: str
     pii: list[Finding] = field(default_factory=list)
     masked_text: str = ""
+    official: officials.OfficialMention | None = None  # a complaint about an official
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -41,7 +42,8 @@ def analyse_many(texts: list[str], places: PlaceIndex | None = None,
                  ) -> list[TriageResult]:
     """Triage a batch (one classifier call for all texts: much faster than one by one)."""
     normalised = [classifier.prepare(t) for t in texts]
-    predictions = classifier.default_model().predict_normalised(normalised)
+    predictions = classifier.default_model(places.city if places else None).predict_normalised(
+        normalised)
     results = []
     for i, (text, prediction) in enumerate(zip(texts, predictions, strict=True)):
         lat, lng = points[i] if points else (None, None)
@@ -63,6 +65,7 @@ def analyse_many(texts: list[str], places: PlaceIndex | None = None,
             urgency=urgency(text, normalised[i]),
             pii=findings,
             masked_text=personal_data.mask(text, findings),
+            official=officials.detect(text),
         ))
     return results
 

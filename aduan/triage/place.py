@@ -50,6 +50,7 @@ _RT_RW = re.compile(
 _RT_RW_PAIR = re.compile(r"\brt\s*/\s*rw\s*\.?\s*:?\s*0*(\d{1,3})\s*/\s*0*(\d{1,3})\b")
 _RT = re.compile(r"\brt\s*\.?\s*:?\s*0*(\d{1,3})\b")
 _RW = re.compile(r"\brw\s*\.?\s*:?\s*0*(\d{1,3})\b")
+_CUE_WORDS = _KEL_CUES | _KEC_CUES | _SOFT_CUES | _STREET_CUES | {"rt", "rw", "no"}
 _MAX_WINDOW = 4
 _FUZZY_MIN = 7
 
@@ -158,7 +159,10 @@ class PlaceIndex:
                          for n in range(1, len(key))}
 
     @classmethod
-    def from_db(cls, city_codes: list[str] | None = None) -> "PlaceIndex":
+    def from_db(cls, city_codes: list[str] | None = None,
+                learned: dict[str, str] | None = None) -> "PlaceIndex":
+        """Every loaded kecamatan/kelurahan (of `city_codes` only, when given), their aliases,
+        landmarks and the learned gazetteer of each city (or `learned` instead)."""
         from aduan.regions.models import Region
 
         qs = Region.objects.filter(level__in=[KECAMATAN, KELURAHAN])
@@ -182,9 +186,10 @@ class PlaceIndex:
         for city, names in landmarks().items():
             if city in cities:
                 marks.update(names)
-        learned: dict[str, str] = {}
-        for city in sorted(cities):
-            learned.update(gazetteer.load(city))
+        if learned is None:
+            learned = {}
+            for city in sorted(cities):
+                learned.update(gazetteer.load(city))
         index = cls(areas, aliases, marks, learned)
         index.cities = sorted(cities)
         return index
@@ -255,6 +260,8 @@ class PlaceIndex:
                 break
         if best[1] is not None:
             return best
+        if words[i] in _CUE_WORDS:
+            return 0, None  # "kec mijen" is not a misspelt "Kemijen"
         key = ""
         cache = self._fuzzy_cache
         for size in (1, 2):

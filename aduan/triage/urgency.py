@@ -2,6 +2,14 @@
 cable, victims, collapse, "darurat". A signal preceded (within three words) by a negation
 or a hypothetical ("bukan darurat", "tidak ada korban", "takut tumbang", "rawan kebakaran",
 "sebelum ada korban") does not count.
+
+Two more things do not make an emergency:
+- a death in a complaint about aid, inheritance or paperwork ("ayah meninggal, akta
+  kematian belum jadi", "PKH almarhumah ibu dialihkan"): the death is the reason for the
+  paperwork, not an event to respond to;
+- a past event ("kebakaran bulan lalu, belum ada bantuan", "bekas banjir tahun lalu"): a
+  signal with a past-time phrase within six words around it, and nothing that says it is
+  still going on ("masih", "sekarang", "belum padam/surut", "tolong segera").
 """
 
 import re
@@ -42,18 +50,47 @@ NEGATORS = {"tidak", "bukan", "belum", "tanpa", "rawan", "khawatir", "takut", "p
             "pelatihan", "antisipasi", "mengantisipasi", "hampir", "nyaris"}
 
 
+_DEATH = re.compile(r"\b(?:meninggal|tewas|wafat|mati)\b")
+_PAPERWORK = re.compile(
+    r"\b(?:akta|akte|kematian|warisan|waris|ahli waris|almarhum|almarhumah|alm|santunan"
+    r"|pkh|bpnt|bansos|bantuan|blt|bpjs|pbi|kis|kip|dtks|dtsen|ktp|kk|kartu keluarga|nik"
+    r"|surat|dokumen|klaim|pensiun|taspen|asuransi|administrasi|dukcapil|disdukcapil"
+    r"|dispendukcapil|sertifikat|balik nama|pajak|pbb|tabungan|rekening|data|didata"
+    r"|terdaftar|penerima|dicoret|dialihkan|ganti nama|pengurusan|mengurus|urus)\b")
+_PAST = re.compile(
+    r"\b(?:(?:\d+|se|beberapa|dua|tiga|empat|lima) )?(?:hari|minggu|pekan|bulan|tahun) "
+    r"(?:lalu|kemarin|yang lalu)\b|\b(?:dulu|dahulu|pernah|bekas|pasca|sisa|waktu itu"
+    r"|tempo hari|tahun \d{4}|sudah padam|sudah surut|sudah dievakuasi|sudah selesai)\b")
+_ONGOING = re.compile(
+    r"\b(?:masih (?:membesar|menyala|berkobar|terjebak|tergenang|naik|berlangsung|terjadi"
+    r"|mengalir|ada api)|(?<!sampai )(?<!hingga )sekarang|saat ini|sedang|belum padam"
+    r"|belum surut|terus membesar|segera|tolong cepat|darurat|barusan|baru saja|tadi)\b")
+
+
+def _is_past(normalised: str, start: int, end: int) -> bool:
+    window = " ".join(normalised[:start].split()[-6:] + normalised[end:].split()[:6])
+    return bool(_PAST.search(window)) and not _ONGOING.search(window)
+
+
 def signals(text: str, normalised: str | None = None) -> list[str]:
-    """Names of the emergency signals present and not negated. Pass `normalised` (the
-    normaliser's output) when the caller already has it."""
+    """Names of the emergency signals present and not negated, not past and not a death
+    behind a paperwork complaint. Pass `normalised` (the normaliser's output) when the
+    caller already has it."""
     if normalised is None:
         normalised = " ".join(tokens(text))
+    paperwork = bool(_PAPERWORK.search(normalised))
     found = []
     for name, pattern in _PATTERNS.items():
         for match in pattern.finditer(normalised):
             before = normalised[:match.start()].split()[-3:]
-            if not NEGATORS.intersection(before):
-                found.append(name)
-                break
+            if NEGATORS.intersection(before):
+                continue
+            if paperwork and name == "victim" and _DEATH.fullmatch(match.group()):
+                continue
+            if _is_past(normalised, match.start(), match.end()):
+                continue
+            found.append(name)
+            break
     return found
 
 

@@ -46,9 +46,11 @@ def test_triage_command_end_to_end():
 
 
 @pytest.mark.django_db
-def test_invalid_niks_are_not_in_the_output():
-    rows, _ = run_triage([json.dumps({"id": 1, "text": "NIK 9972011205900001"})])
-    assert rows[0]["pii"] == []
+def test_invalid_niks_are_listed_as_invalid():
+    rows, _ = run_triage([json.dumps({"id": 1, "text": "NIK 9972011205900001"}),
+                          json.dumps({"id": 2, "text": "order 9972011205900001"})])
+    assert rows[0]["pii"] == [{"type": "nik", "start": 4, "end": 20, "valid": False}]
+    assert rows[1]["pii"] == []
 
 
 @pytest.mark.django_db

@@ -28,3 +28,35 @@ def test_emergencies(text):
 ])
 def test_not_emergencies(text):
     assert urgency(text) == NORMAL
+
+
+@pytest.mark.parametrize("text", [
+    "Ayah saya meninggal bulan lalu, akta kematian belum jadi",
+    "ibu sudah meninggal, PKH-nya tolong dialihkan ke saya",
+    "suami tewas kecelakaan tahun lalu, santunan belum cair",
+    "pengurusan surat ahli waris almarhum kakek dipersulit kelurahan",
+    "nama bapak yang sudah meninggal masih di KK, bagaimana menghapusnya",
+    "BPJS almarhumah ibu masih ditagih padahal sudah meninggal",
+])
+def test_a_death_behind_paperwork_is_not_an_emergency(text):
+    assert urgency(text) == NORMAL
+
+
+@pytest.mark.parametrize("text", [
+    "kebakaran bulan lalu, sampai sekarang korban belum dapat bantuan",
+    "rumah kami bekas banjir tahun lalu belum diperbaiki",
+    "dulu pernah ada pohon tumbang di sini, tolong dipangkas yang lain",
+    "pasca longsor dua minggu lalu jalan masih tertutup tanah",
+])
+def test_past_events_are_not_emergencies(text):
+    assert urgency(text) == NORMAL
+
+
+@pytest.mark.parametrize("text", [
+    "ada orang meninggal tertimpa pohon tumbang di jalan",
+    "kebakaran sejak tadi, api masih membesar",
+    "banjir masuk rumah sejak kemarin, belum surut",
+    "warga tersetrum kabel putus, tolong cepat",
+])
+def test_present_dangers_stay_emergencies(text):
+    assert urgency(text) == EMERGENCY

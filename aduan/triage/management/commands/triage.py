@@ -20,6 +20,9 @@ from aduan.triage.pipeline import analyse_many
 from aduan.triage.place import PlaceIndex
 
 BATCH = 512
+# An NIK or KK number that fails its checks is still listed (valid: false) when the text
+# calls it one: it is masked, and the team should know it was mistyped.
+LABELLED_IDS = ("nik", "kk")
 MAX_JOBS = 4
 
 _places: PlaceIndex | None = None  # set before the workers are forked
@@ -37,7 +40,7 @@ def _triage_batch(batch: list[tuple[object, str]]) -> str:
             "region_code": result.region_code,
             "urgency": result.urgency,
             "pii": [{"type": f.type, "start": f.start, "end": f.end, "valid": f.valid}
-                    for f in result.pii if f.valid],
+                    for f in result.pii if f.valid or f.type in LABELLED_IDS],
         }))
     return "\n".join(lines) + "\n"
 
