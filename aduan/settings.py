@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "aduan.dashboard",
     "aduan.open311",
     "aduan.api",
+    "aduan.privacy",
 ]
 
 MIDDLEWARE = [

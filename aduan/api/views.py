@@ -271,7 +271,7 @@ def my_queue(request):
     if not user.is_authenticated:
         return problem(401, "log in or send Authorization: Bearer <api key>")
     access = access_for(user)
-    queryset = _filtered(request, public.public_queryset().filter(access.unit_q("owner")))
+    queryset = _filtered(request, public.public_queryset().filter(access.complaint_q()))
     if not _list(request, "status"):
         queryset = queryset.filter(status__in=OPEN)
     queryset = queryset.order_by(F("next_due").asc(nulls_last=True), "created_at", "id")
@@ -279,7 +279,7 @@ def my_queue(request):
     def shape(row):
         return {**complaint_summary(row), "next_due": public.w3(row.next_due),
                 "escalation_level": row.escalation_level,
-                "may_act": access.may_act_on(row.owner),
+                "may_act": access.may_act_on_complaint(row),
                 "staff_url": settings.PUBLIC_URL + reverse("staff:detail", args=[row.ref])}
 
     return paginate(request, queryset, shape)

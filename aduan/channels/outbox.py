@@ -15,6 +15,7 @@ from django.db.models import F
 from django.dispatch import receiver
 from django.utils import timezone
 
+from aduan.complaints.intake import acknowledgement_text
 from aduan.complaints.models import Complaint, Event
 from aduan.complaints.signals import event_recorded
 
@@ -45,7 +46,7 @@ def text_for(event: Event, complaint: Complaint) -> str:
     ref, note, link = complaint.ref, event.note.strip(), complaint.tracking_url()
     unit = event.data.get("unit", "")
     texts = {
-        "received": note,
+        "received": acknowledgement_text(complaint),  # the tracking link, sent not stored
         "assigned": f"Aduan {ref} diteruskan ke {unit} untuk ditangani.",
         "acknowledged": f"Aduan {ref} sudah diterima petugas dan sedang ditangani."
                         + (f" {note}" if note else ""),

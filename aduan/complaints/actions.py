@@ -66,8 +66,15 @@ def _require_staff(actor, complaint: Complaint, *, triage: bool = False) -> None
     access = access_for(actor)
     if triage and not access.is_triage:
         raise NotAllowed(_("Hanya tim triase yang boleh melakukan ini."))
-    if not access.may_act_on(complaint.owner):
+    if not access.may_act_on_complaint(complaint):
         raise NotAllowed(_("Anda tidak berwenang atas aduan ini."))
+
+
+def _require_not_named(complaint: Complaint, unit: Unit) -> None:
+    """A complaint about an official never goes to the unit it is about (nor below it)."""
+    if complaint.about_unit_id is not None and unit.is_within(complaint.about_unit):
+        raise NotAllowed(_("Aduan ini tentang %(unit)s; unit itu tidak boleh menanganinya.")
+                         % {"unit": complaint.about_unit})
 
 
 def _lock(complaint: Complaint) -> Complaint:
@@ -126,6 +133,7 @@ def assign(complaint: Complaint, unit: Unit, actor=None, reason: str = "",
             raise NotAllowed(_("Unit tujuan berada di luar wewenang Anda."))
     _require_status(complaint, [S.NEW, S.ASSIGNED, S.IN_PROGRESS, S.WAITING_CITIZEN],
                     _("tugaskan"))
+    _require_not_named(complaint, unit)
     now = timezone.now()
     previous = complaint.owner
     complaint.owner, complaint.assignee = unit, None
@@ -192,7 +200,7 @@ def merge(complaint: Complaint, into: Complaint, actor=None, automatic: bool = F
     complaint = _lock(complaint)
     if actor is not None:
         _require_staff(actor, complaint)
-        if not access_for(actor).may_act_on(into.owner):
+        if not access_for(actor).may_act_on_complaint(into):
             raise NotAllowed(_("Aduan tujuan berada di luar wewenang Anda."))
     if into.pk == complaint.pk or into.duplicate_of_id == complaint.pk:
         raise ActionError(_("Aduan tidak bisa digabung dengan dirinya sendiri."))
@@ -200,6 +208,7 @@ def merge(complaint: Complaint, into: Complaint, actor=None, automatic: bool = F
                     _("gabungkan"))
     if not into.is_open:
         raise ActionError(_("Aduan tujuan sudah ditutup."))
+    _require_not_named(complaint, into.owner)
     complaint.status, complaint.duplicate_of = S.DUPLICATE, into
     complaint.closed_at, complaint.next_due = timezone.now(), None
     _save(complaint, "status", "duplicate_of", "closed_at", "next_due")
@@ -402,6 +411,27 @@ def confirm(complaint: Complaint) -> Complaint:
     complaint.status, complaint.closed_at, complaint.next_due = S.CLOSED, timezone.now(), None
     _save(complaint, "status", "closed_at", "next_due")
     record(complaint, "confirmed", "Pelapor", public=True)
+    return complaint
+
+
+@transaction.atomic
+def record_confirmation(complaint: Complaint, by, reason: str,
+                        channel: str = "telepon") -> Complaint:
+    """The citizen confirmed the fix outside the tracking page (by phone, in person): a
+    staff member records it, with a reason, shown on the timeline as recorded by them.
+    The citizen's own controls (confirm, reopen, rate) stay behind their private link."""
+    complaint = _lock(complaint)
+    _require_staff(by, complaint)
+    _require_status(complaint, [S.RESOLVED], _("catat konfirmasi pelapor"))
+    if not reason.strip():
+        raise ActionError(_("Tuliskan kapan dan bagaimana pelapor mengonfirmasi."))
+    channel = (channel or "telepon").strip()[:30]
+    complaint.status, complaint.closed_at, complaint.next_due = S.CLOSED, timezone.now(), None
+    _save(complaint, "status", "closed_at", "next_due")
+    record(complaint, "confirmation_recorded", by, public=True,
+           note=_("Lewat %(channel)s: %(reason)s") % {"channel": channel,
+                                                      "reason": reason.strip()[:500]},
+           data={"channel": channel, "recorded_by_staff": True})
     return complaint
 
 

@@ -96,8 +96,8 @@ SAMPLES = [
      None, None, None, None),
     ("Ada parkir liar di trotoar depan stadion, pejalan kaki terpaksa turun ke jalan.",
      "33.72.05.1011", None, None, "lalu_lintas"),
-    ("Surat pengantar RT untuk SKCK belum ditandatangani sudah seminggu, Ketua RT sulit "
-     "ditemui.", "33.72.02.1007", 3, 5, "layanan_wilayah"),
+    ("Surat pengantar RT untuk SKCK belum ditandatangani sudah seminggu, mohon dibantu "
+     "karena dibutuhkan untuk melamar kerja.", "33.72.02.1007", 3, 5, "layanan_wilayah"),
 ]
 
 

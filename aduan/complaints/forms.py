@@ -78,6 +78,8 @@ class ComplaintForm(forms.Form):
     name = forms.CharField(required=False, max_length=120)
     contact = forms.CharField(required=False, max_length=120)
     anonymous = forms.BooleanField(required=False)
+    confidential = forms.BooleanField(required=False)  # known to the triage team only
+    about_official = forms.BooleanField(required=False)  # about an official or a unit
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -9,11 +9,12 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from aduan.regions.models import Region
 
-from . import actions
+from . import about_official, actions
 from .models import Category, Complaint, Reporter, Status, Urgency
 from .reference import new_reference
 from .routing import route, triage_unit
@@ -28,6 +29,8 @@ class IncomingMessage:
     phone: str = ""
     email: str = ""
     anonymous: bool = False
+    confidential: bool = False  # reporter known to the triage team only
+    about_official: bool = False  # the citizen says it is about an official or unit
     lat: float | None = None
     lng: float | None = None
     region_code: str | None = None
@@ -133,9 +136,13 @@ def open_complaint(msg: IncomingMessage) -> Complaint:
     ) else Urgency.NORMAL
     rt = msg.rt if msg.rt is not None else result.rt
     rw = msg.rw if msg.rw is not None else result.rw
+    about = about_official.recognise(msg.about_official, result.official,
+                                     category if confident else None, region, rt, rw)
     complaint = Complaint.objects.create(
         ref=new_reference(), channel=msg.channel, channel_account_id=msg.channel_account_id,
         reporter=_reporter(msg), anonymous=msg.anonymous, text=msg.text,
+        confidential=msg.confidential and not msg.anonymous, about_official=about is not None,
+        about_unit=about.named if about else None,
         text_public=result.masked_text, pii=[vars(f) if not isinstance(f, dict) else f
                                              for f in result.pii],
         category=category, category_confidence=1.0 if msg.category_code else result.confidence,
@@ -153,9 +160,16 @@ def open_complaint(msg: IncomingMessage) -> Complaint:
     photo_ids = _attach(complaint, msg.photos)
     actions.record(
         complaint, "received", None, public=True, at=now,
-        note=acknowledgement_text(complaint),
+        note=acknowledgement_note(complaint),
         data={"channel": msg.channel, "photos": photo_ids, "acknowledgement": True},
     )
+    if about is not None:
+        # Not merged into (nor routed to) the named unit's complaints: one level up.
+        actions.record(complaint, "about_official", None, note=about.reason(), at=now,
+                       data=about.data())
+        if about.owner is not None:
+            complaint = actions.assign(complaint, about.owner, None, automatic=True)
+        return complaint
     matches = duplicate_matches(complaint)
     if matches:
         survivors = {c.pk: c for c in Complaint.objects.filter(pk__in=[m.id for m in matches])}
@@ -183,10 +197,18 @@ def _attach(complaint: Complaint, photos: list[bytes]) -> list[int]:
     return ids
 
 
+def acknowledgement_note(complaint: Complaint) -> str:
+    """The acknowledgement as the timeline keeps it: no private tracking link."""
+    return f"Terima kasih, aduan Anda sudah kami terima dengan nomor {complaint.ref}."
+
+
 def acknowledgement_text(complaint: Complaint) -> str:
+    """The first reply on the citizen's channel: reference, private tracking link and where
+    to read how their data is handled. Built when sent, never stored on the timeline."""
     return (
-        f"Terima kasih, aduan Anda sudah kami terima dengan nomor {complaint.ref}. "
-        f"Pantau perkembangannya di {complaint.tracking_url()}"
+        f"{acknowledgement_note(complaint)}\n"
+        f"Pantau perkembangannya di {complaint.tracking_url()}\n"
+        f"Cara kami menjaga data Anda: {settings.PUBLIC_URL}{reverse('privacy:notice')}"
     )
 
 

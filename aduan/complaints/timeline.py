@@ -18,6 +18,8 @@ TITLES = {
     "citizen_message": _("Informasi dari pelapor"),
     "resolved": _("Dilaporkan selesai"),
     "confirmed": _("Pelapor mengonfirmasi selesai"),
+    "confirmation_recorded": _("Konfirmasi pelapor dicatat petugas (bukan oleh pelapor)"),
+    "about_official": _("Aduan tentang petugas: unit yang diadukan dilewati"),
     "closed": _("Ditutup"),
     "reopened": _("Pelapor menyatakan belum beres"),
     "rated": _("Pelapor memberi nilai"),
@@ -69,6 +71,9 @@ def lines(events, *, public: bool, photos_by_id: dict | None = None,
             note = f"{_('Ikuti aduan')} {event.data['into']}"
         if event.kind == "rated":
             note = f"{event.data.get('stars', '')}★ {note}".strip()
+        if not public and complaint is not None and complaint.token:
+            # Older acknowledgements stored the citizen's private link: staff never see it.
+            note = note.replace(complaint.token, "…")
         if public:
             # The acknowledgement carries the private tracking link: never on a public page.
             note = "" if event.kind == "received" else (

@@ -40,6 +40,7 @@ def new(request):
             channel="web", text=data["text"], name="" if data["anonymous"] else data["name"],
             phone="" if "@" in contact else contact, email=contact if "@" in contact else "",
             anonymous=data["anonymous"], lat=data["lat"], lng=data["lng"],
+            confidential=data["confidential"], about_official=data["about_official"],
             region_code=data["kelurahan"] or None, rt=data["rt"], rw=data["rw"],
             category_code=data["category"].code if data["category"] else None,
             photos=data["photo_bytes"],

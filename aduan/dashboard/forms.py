@@ -14,6 +14,8 @@ class ActionForm(forms.Form):
     region = forms.CharField(required=False, max_length=16)
     rt = forms.CharField(required=False, max_length=3)
     rw = forms.CharField(required=False, max_length=3)
+    channel = forms.ChoiceField(required=False, choices=[
+        ("", ""), ("telepon", "telepon"), ("tatap muka", "tatap muka"), ("surat", "surat")])
     photos = PhotosField()
     photo_tag = forms.ChoiceField(required=False, choices=[("", ""), ("before", "before"),
                                                            ("progress", "progress"),

@@ -16,6 +16,7 @@ from aduan.complaints.models import Category, Complaint, Status
 from aduan.complaints.routing import triage_unit
 from aduan.org.access import access_for
 from aduan.org.models import Unit
+from aduan.privacy import reporter as reporter_rule
 from aduan.regions.models import Region
 
 from .forms import ActionForm
@@ -63,7 +64,7 @@ class Page:
 
 def visible(user):
     """Complaints owned by the user's units and their descendants (all, for city-wide roles)."""
-    return Complaint.objects.filter(access_for(user).unit_q("owner")).select_related(*LIST_FIELDS)
+    return Complaint.objects.filter(access_for(user).complaint_q()).select_related(*LIST_FIELDS)
 
 
 @login_required
@@ -102,7 +103,7 @@ def inbox(request):
 def _get_visible(request, ref) -> Complaint:
     complaint = get_object_or_404(Complaint.objects.select_related(
         "category", "region", "owner", "reporter", "assignee", "duplicate_of"), ref=ref.upper())
-    if not access_for(request.user).covers(complaint.owner):
+    if not access_for(request.user).sees_complaint(complaint):
         raise PermissionDenied
     return complaint
 
@@ -119,23 +120,27 @@ def detail(request, ref):
                         for code, score in (complaint.suggestions or [])],
         "events": timeline.for_complaint(complaint, public=False),
         "photos": list(complaint.photos.all()),
-        "can_act": access.may_act_on(complaint.owner),
+        "can_act": access.may_act_on_complaint(complaint),
         "is_triage": access.is_triage,
         "form": ActionForm(),
         "categories": categories,
         "kelurahan": Region.objects.filter(level=Region.Level.KELURAHAN, units__isnull=False)
         .distinct().order_by("name"),
-        "units": _assignable_units(access),
+        "units": _assignable_units(access, complaint),
         "external_units": Unit.objects.filter(kind=Unit.Kind.EXTERNAL, is_active=True),
-        "show_reporter": access.may_act_on(complaint.owner),
+        # Who may see which reporter field: one rule (aduan/privacy/reporter.py), logged.
+        "reporter": reporter_rule.card(request.user, complaint),
+        "show_original_text": reporter_rule.may_read_original_text(request.user, complaint),
     }
     return render(request, "staff/detail.html", context)
 
 
-def _assignable_units(access):
+def _assignable_units(access, complaint=None):
     units = Unit.objects.filter(is_active=True).exclude(kind=Unit.Kind.EXTERNAL)
     if not access.is_triage:
         units = units.filter(access.unit_q(""))
+    if complaint is not None and complaint.about_unit_id:
+        units = units.exclude(complaint.about_unit.descendants_q())  # the unit complained of
     return units.order_by("path")
 
 
@@ -162,6 +167,8 @@ ACTIONS = {
     "forward": lambda c, u, d: actions.forward(c, _unit(d["unit"]), u, d["note"]),
     "merge": lambda c, u, d: actions.merge(
         c, get_object_or_404(Complaint, ref=d["target"].strip().upper()), u),
+    "record_confirmation": lambda c, u, d: actions.record_confirmation(
+        c, u, d["note"], d.get("channel") or "telepon"),
     "classify": lambda c, u, d: actions.classify(
         c, u, category=Category.objects.filter(pk=d["category"]).first(),
         urgency=d["urgency"] or None,
@@ -207,7 +214,7 @@ def photo_original(request, pk):
     from aduan.evidence.models import Photo
 
     photo = get_object_or_404(Photo.objects.select_related("complaint__owner"), pk=pk)
-    if photo.complaint is None or not access_for(request.user).covers(photo.complaint.owner):
+    if photo.complaint is None or not access_for(request.user).sees_complaint(photo.complaint):
         raise PermissionDenied
     with photo.original.open("rb") as handle:
         return HttpResponse(handle.read(), content_type=photo.content_type)

@@ -48,7 +48,7 @@ def create_post(*, user, official: Official, text: str, photos: Mapping[str, Seq
         raise PostError(_("Tuliskan kegiatannya."))
     if not any(photos.get(tag) for tag in TAGS):
         raise PostError(_("Lampirkan minimal satu foto."))
-    if complaint is not None and not access_for(user).may_act_on(complaint.owner):
+    if complaint is not None and not access_for(user).may_act_on_complaint(complaint):
         raise PostError(_("Aduan itu di luar wewenang Anda."))
     post = ActivityPost.objects.create(
         author=user, official=official, unit=official.unit, text=mask(text.strip())[:2000],

@@ -167,7 +167,7 @@ def proof_list(request):
     access = access_for(request.user)
     if not access.units and not request.user.is_superuser:
         raise PermissionDenied
-    warnings = ProofWarning.objects.filter(access.unit_q("complaint__owner"))
+    warnings = ProofWarning.objects.filter(access.complaint_q("complaint__"))
     kind = request.GET.get("jenis", "")
     if kind in ProofWarning.Kind.values:
         warnings = warnings.filter(kind=kind)

@@ -20,6 +20,9 @@ class ServiceRequestForm(forms.Form):
     phone = forms.CharField(max_length=30, required=False)
     description = forms.CharField(max_length=MAX_DESCRIPTION, required=False)
     media_url = forms.URLField(max_length=500, required=False, assume_scheme="https")
+    # Aduan extensions: the reporter known to the triage team only; about an official/unit.
+    confidential = forms.BooleanField(required=False)
+    about_official = forms.BooleanField(required=False)
 
     def clean(self):
         data = super().clean()

@@ -230,6 +230,7 @@ def _open(key: ApiKey, category: Category, d: dict, name: str) -> Complaint:
         handle=f"{key.pk}:{d['account_id']}" if d["account_id"] else "",
         name=name, phone=d["phone"].strip(), email=d["email"],
         lat=d["lat"], lng=d["long"], category_code=category.code,
+        confidential=d["confidential"], about_official=d["about_official"],
         data={"api_key": key.pk, "device_id": d["device_id"]},
     ))
     private = {k: d[k] for k in ("address_string", "address_id", "media_url", "device_id") if d[k]}

@@ -2,6 +2,10 @@
 
 A user sees what their units (and their descendants) own. The triage team, the mayor and
 the Sekda see everything; the mayor and Sekda read only. Superusers see everything.
+
+A complaint about an official or unit (`about_unit`) is never seen by that unit nor by
+anyone inside it, whoever owns it: `complaint_q` and `sees_complaint` are the rule for
+complaints; `unit_q` and `covers` are for units.
 """
 
 from dataclasses import dataclass, field
@@ -19,6 +23,7 @@ class Access:
     is_triage: bool = False
 
     _unit_ids: list[int] | None = None
+    _chain_ids: list[int] | None = None
 
     def unit_ids(self) -> list[int]:
         """Ids of the user's units and all their descendants (one query, then cached)."""
@@ -36,6 +41,34 @@ class Access:
         if self.sees_all:
             return Q()
         return Q(**{f"{field_name}__in" if field_name else "pk__in": self.unit_ids()})
+
+    def chain_ids(self) -> list[int]:
+        """Ids of the user's units and all their ancestors: a complaint about any of them
+        is about the user's own unit (or a unit above it that the user belongs to)."""
+        if self._chain_ids is None:
+            codes = {code for unit in self.units for code in unit.path.split("/") if code}
+            self._chain_ids = list(Unit.objects.filter(code__in=codes)
+                                   .values_list("pk", flat=True)) if codes else []
+        return self._chain_ids
+
+    def complaint_q(self, prefix: str = "") -> Q:
+        """Q for complaints (through `prefix`, e.g. "complaint__") the user may see: owned
+        within their units, and not about their own unit or a unit they belong to."""
+        if self.sees_all:
+            return Q()
+        return Q(**{f"{prefix}owner__in": self.unit_ids()}) & ~Q(
+            **{f"{prefix}about_unit__in": self.chain_ids()})
+
+    def sees_complaint(self, complaint) -> bool:
+        if self.sees_all:
+            return True
+        if complaint.about_unit_id is not None and complaint.about_unit_id in self.chain_ids():
+            return False
+        return self.covers(complaint.owner)
+
+    def may_act_on_complaint(self, complaint) -> bool:
+        return self.may_act_on(complaint.owner) and (
+            self.is_triage or self.sees_complaint(complaint))
 
     def covers(self, unit: Unit | None) -> bool:
         if self.sees_all:

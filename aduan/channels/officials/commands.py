@@ -169,14 +169,14 @@ def run(user, command: Command | None, photos: list[bytes], kind: str = ""
 
 
 def _mine(user):
-    return Complaint.objects.filter(access_for(user).unit_q("owner"))
+    return Complaint.objects.filter(access_for(user).complaint_q())
 
 
 def _target(user, command: Command) -> tuple[Complaint | None, str]:
     if command.ref:
         complaint = (Complaint.objects.select_related("owner", "category")
                      .filter(ref=command.ref).first())
-        if complaint is None or not access_for(user).may_act_on(complaint.owner):
+        if complaint is None or not access_for(user).may_act_on_complaint(complaint):
             return None, (f"Mohon maaf, aduan {command.ref} tidak ditemukan atau bukan "
                           "wewenang unit Anda. Kirim ANTREAN untuk melihat aduan Anda.")
         return complaint, ""

@@ -3,7 +3,7 @@
 import pytest
 
 from aduan.complaints import actions
-from aduan.complaints.intake import IncomingMessage, open_complaint
+from aduan.complaints.intake import IncomingMessage, acknowledgement_text, open_complaint
 from aduan.complaints.models import Event, Status
 from aduan.evidence.store import save_photo
 
@@ -28,7 +28,9 @@ def test_web_complaint_routes_to_rt_or_owner_and_gets_reference(city):
     assert complaint.next_due is not None and complaint.first_response_due is not None
     assert kinds(complaint)[:2] == ["received", "assigned"]
     received = Event.objects.get(complaint=complaint, kind="received")
-    assert complaint.ref in received.note and complaint.token in received.note
+    # The timeline keeps no private tracking link; the message sent to the citizen has it.
+    assert complaint.ref in received.note and complaint.token not in received.note
+    assert complaint.token in acknowledgement_text(complaint)
 
 
 def test_full_walk_to_closed_with_after_photo(city, persona, jpeg):

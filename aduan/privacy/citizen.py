@@ -1,0 +1,206 @@
+"""A citizen's requests under UU PDP: a copy of everything held about them (`export`) and
+erasure (`erase`): their name, phone, e-mail and channel handle wiped, the complaint text
+kept only as masked, photo originals without EXIF, raw webhook bodies emptied; the public
+record of each complaint stays, de-identified, with an event saying what was done.
+
+A citizen is found by a complaint reference (its reporter, and every reporter with the
+same phone number) or by a phone number in any common spelling (0812…, +62 812…, 62812…).
+"""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from aduan.channels.models import InboundEvent, OutboxMessage
+from aduan.complaints import actions
+from aduan.complaints.models import Complaint, Event, Reporter
+from aduan.evidence.models import Photo
+
+from .models import IdentityView
+from .photos import is_stripped, strip_original
+
+Progress = Callable[[str], None]
+PROGRESS_EVERY = 5000
+ERASED = "[dihapus]"
+
+
+def phone_key(value: str) -> str:
+    """The national number without country code or leading zero: 0812-3456-7890,
+    +62 812 3456 7890 and 6281234567890 all give 81234567890."""
+    digits = re.sub(r"\D", "", value or "")
+    if digits.startswith("62"):
+        digits = digits[2:]
+    return digits.lstrip("0")
+
+
+@dataclass
+class Found:
+    reporters: list[Reporter] = field(default_factory=list)
+    complaints: list[Complaint] = field(default_factory=list)
+
+
+def _reporters_with_phone(key: str, progress: Progress | None) -> list[Reporter]:
+    if len(key) < 8:
+        return []
+    tail = key[-4:]
+    # A cheap filter in the database (the last four digits appear somewhere), then exact.
+    rows = Reporter.objects.filter(Q(phone__contains=tail) | Q(handle__contains=tail) |
+                                   Q(phone__contains=f"{tail[:2]}-{tail[2:]}") |
+                                   Q(phone__contains=f"{tail[:2]} {tail[2:]}"))
+    found = []
+    for n, reporter in enumerate(rows.iterator(chunk_size=2000), 1):
+        if phone_key(reporter.phone) == key or (
+                reporter.channel == "whatsapp" and phone_key(reporter.handle) == key):
+            found.append(reporter)
+        if progress and n % PROGRESS_EVERY == 0:
+            progress(f"{n} reporters checked")
+    return found
+
+
+def find(reference: str = "", phone: str = "", progress: Progress | None = None) -> Found:
+    result = Found()
+    complaints: dict[int, Complaint] = {}
+    reporters: dict[int, Reporter] = {}
+    if reference:
+        complaint = Complaint.objects.filter(ref=reference.strip().upper()).first()
+        if complaint is None:
+            return result
+        complaints[complaint.pk] = complaint
+        if complaint.reporter_id:
+            reporters[complaint.reporter_id] = complaint.reporter
+            phone = phone or complaint.reporter.phone or (
+                complaint.reporter.handle if complaint.reporter.channel == "whatsapp" else "")
+    if phone:
+        for reporter in _reporters_with_phone(phone_key(phone), progress):
+            reporters[reporter.pk] = reporter
+    for complaint in Complaint.objects.filter(reporter__in=list(reporters)):
+        complaints[complaint.pk] = complaint
+    result.reporters = sorted(reporters.values(), key=lambda r: r.pk)
+    result.complaints = sorted(complaints.values(), key=lambda c: c.pk)
+    return result
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _inbound(found: Found):
+    handles = [r.handle for r in found.reporters if r.handle]
+    return InboundEvent.objects.filter(Q(complaint__in=found.complaints) |
+                                       Q(sender__in=handles)).order_by("pk")
+
+
+def export(found: Found, by: str = "", progress: Progress | None = None) -> dict:
+    """Everything held about the citizen, as JSON-ready data."""
+    complaints = []
+    for n, c in enumerate(found.complaints, 1):
+        complaints.append({
+            "reference": c.ref, "tracking_url": c.tracking_url(), "channel": c.channel,
+            "created_at": _iso(c.created_at), "status": c.status,
+            "closed_at": _iso(c.closed_at), "anonymous": c.anonymous,
+            "confidential": c.confidential, "about_official": c.about_official,
+            "text": c.text, "text_public": c.text_public, "address": c.address,
+            "lat": c.lat, "lng": c.lng, "kelurahan": c.region.name if c.region_id else None,
+            "rt": c.rt, "rw": c.rw, "category": c.category_id, "rating": c.rating,
+            "rating_comment": c.rating_comment,
+            "timeline": [{"at": _iso(e.created_at), "kind": e.kind, "by": e.actor_label,
+                          "note": e.note, "public": e.public}
+                         for e in Event.objects.filter(complaint=c).order_by("created_at", "id")],
+            "photos": [{"id": p.pk, "tag": p.tag, "by_citizen": p.by_citizen,
+                        "taken_at": _iso(p.taken_at), "gps_lat": p.gps_lat,
+                        "gps_lng": p.gps_lng, "created_at": _iso(p.created_at),
+                        "original_without_exif": is_stripped(p)}
+                       for p in Photo.objects.filter(complaint=c).order_by("pk")],
+        })
+        if progress and n % 100 == 0:
+            progress(f"{n}/{len(found.complaints)} complaints exported")
+    handles = [r.handle for r in found.reporters if r.handle]
+    data = {
+        "generated_at": timezone.now().isoformat(),
+        "reporters": [{"id": r.pk, "channel": r.channel, "handle": r.handle, "name": r.name,
+                       "phone": r.phone, "email": r.email, "created_at": _iso(r.created_at)}
+                      for r in found.reporters],
+        "complaints": complaints,
+        "messages_received": [{"at": _iso(e.received_at), "channel_event": e.kind,
+                               "complaint": e.complaint.ref if e.complaint_id else None,
+                               "raw": e.body}
+                              for e in _inbound(found).select_related("complaint")],
+        "messages_sent": [{"at": _iso(m.created_at), "status": m.status,
+                           "complaint": m.complaint.ref if m.complaint_id else None,
+                           "recipient": m.recipient, "request": m.payload}
+                          for m in OutboxMessage.objects.filter(recipient__in=handles)
+                          .select_related("complaint").order_by("pk")],
+        "identity_views": [{"at": _iso(v.created_at), "by": v.user_label, "fields": v.fields,
+                            "via": v.via, "reason": v.reason}
+                           for v in IdentityView.objects.filter(
+                               Q(complaint__in=found.complaints) |
+                               Q(reporter__in=found.reporters)).order_by("created_at", "id")],
+    }
+    for reporter in found.reporters:
+        IdentityView.objects.create(user_label=by or "aduan privacy export", reporter=reporter,
+                                    fields="all", via=IdentityView.Via.EXPORT,
+                                    reason="permintaan salinan data (UU PDP)")
+    return data
+
+
+def _patterns(reporter: Reporter) -> list[re.Pattern]:
+    values = [reporter.name, reporter.phone, reporter.email, reporter.handle]
+    patterns = [re.compile(re.escape(v.strip()), re.I) for v in values if len(v.strip()) >= 3]
+    patterns += [re.compile(r"\b" + re.escape(part) + r"\b", re.I)
+                 for part in (reporter.name or "").split() if len(part) >= 3]
+    return patterns
+
+
+def _scrub(text: str, patterns: list[re.Pattern]) -> str:
+    for pattern in patterns:
+        text = pattern.sub(ERASED, text)
+    return text
+
+
+@transaction.atomic
+def erase(found: Found, by: str = "", progress: Progress | None = None) -> dict:
+    """De-identify: the citizen's identity goes, the public record stays."""
+    stats = {"reporters": 0, "complaints": 0, "events": 0, "photo_originals": 0,
+             "webhook_bodies": 0, "messages_sent": 0}
+    patterns = [p for r in found.reporters for p in _patterns(r)]
+    handles = [r.handle for r in found.reporters if r.handle]
+    for n, complaint in enumerate(found.complaints, 1):
+        fields = {"text": _scrub(complaint.text_public or "", patterns),
+                  "text_public": _scrub(complaint.text_public or "", patterns),
+                  "address": "", "pii": []}
+        if hasattr(complaint, "public_wording"):
+            fields["public_wording"] = _scrub(complaint.public_wording or "", patterns)
+        Complaint.objects.filter(pk=complaint.pk).update(**fields)
+        for event in Event.objects.filter(complaint=complaint).exclude(note=""):
+            note = _scrub(event.note, patterns)
+            if event.kind == "open311_details":  # address, device id: private by nature
+                note = ERASED
+            if note != event.note:
+                Event.objects.filter(pk=event.pk).update(note=note)
+                stats["events"] += 1
+        for photo in Photo.objects.filter(complaint=complaint, by_citizen=True):
+            stats["photo_originals"] += strip_original(photo)
+        actions.record(complaint, "personal_data_erased", by or "Tim privasi",
+                       note="Data pribadi pelapor dihapus atas permintaannya (UU PDP); "
+                            "catatan publik aduan tetap ada tanpa identitas.",
+                       data={"reporters": [r.pk for r in found.reporters]})
+        stats["complaints"] += 1
+        if progress and n % 100 == 0:
+            progress(f"{n}/{len(found.complaints)} complaints de-identified")
+    stats["webhook_bodies"] = _inbound(found).exclude(body="").update(body="")
+    if handles:
+        stats["messages_sent"] = (OutboxMessage.objects.filter(recipient__in=handles)
+                                  .exclude(status__in=[OutboxMessage.Status.QUEUED,
+                                                       OutboxMessage.Status.SENDING])
+                                  .update(recipient=ERASED, payload={}))
+    for reporter in found.reporters:
+        IdentityView.objects.create(user_label=by or "aduan privacy erase", reporter=reporter,
+                                    fields="all", via=IdentityView.Via.ERASE,
+                                    reason="permintaan penghapusan (UU PDP)")
+    stats["reporters"] = Reporter.objects.filter(pk__in=[r.pk for r in found.reporters]) \
+        .update(name="", phone="", email="", handle="")
+    return stats

@@ -1,0 +1,112 @@
+"""The retention job: personal data is removed when its city's policy says so.
+
+- raw webhook bodies: emptied `webhook_body_days` after receipt (the row and its
+  idempotency key stay, so a late redelivery still changes nothing);
+- photo originals: replaced by a copy without EXIF/GPS `photo_original_days` after the
+  complaint closed;
+- reporter contact (name, phone, e-mail, channel handle): wiped `reporter_contact_days`
+  after the reporter's last complaint closed, when none is still open.
+
+`run()` is listed in `aduan/worker.py:PERIODIC_JOBS`; it works at most once per
+`EVERY` (the worker calls it every 30 s), logs counts and stores a `RetentionRun`.
+Idempotent: a second worker running it at the same time finds nothing left to do.
+"""
+
+import logging
+from collections import Counter
+from datetime import datetime, timedelta
+
+from django.db.models import Max, Q
+from django.utils import timezone
+
+from aduan.channels.models import InboundEvent
+from aduan.complaints.models import OPEN, TERMINAL, Complaint, Reporter
+from aduan.evidence.models import Photo
+
+from .models import RetentionPolicy, RetentionRun
+from .photos import STRIPPED_PREFIX, strip_original
+
+logger = logging.getLogger("aduan.privacy")
+
+EVERY = timedelta(hours=1)
+BATCH = 1000  # rows per kind per run; the next run takes the rest
+ERASED_BODY = ""
+
+
+def _policies() -> tuple[RetentionPolicy, list[RetentionPolicy]]:
+    default = RetentionPolicy.default()
+    cities = list(RetentionPolicy.objects.filter(city__isnull=False).select_related("city"))
+    return default, cities
+
+
+def _complaints_of(policy: RetentionPolicy, cities: list[RetentionPolicy]) -> Q:
+    """Complaints a policy governs: in its city, or (the default) in no city with its own."""
+    if policy.city_id:
+        return Q(region__code__startswith=policy.city_id + ".")
+    others = Q()
+    for city in cities:
+        others |= Q(region__code__startswith=city.city_id + ".")
+    return ~others if cities else Q()
+
+
+def webhook_bodies(now: datetime, stats: Counter, batch: int = BATCH) -> None:
+    # Webhook rows carry no city before they are read: the strictest policy applies.
+    default, cities = _policies()
+    days = min([default.webhook_body_days, *[c.webhook_body_days for c in cities]])
+    old = (InboundEvent.objects.filter(received_at__lt=now - timedelta(days=days))
+           .exclude(body=ERASED_BODY).values_list("pk", flat=True)[:batch])
+    stats["webhook_bodies"] += InboundEvent.objects.filter(pk__in=list(old)).update(
+        body=ERASED_BODY)
+
+
+def photo_originals(now: datetime, stats: Counter, batch: int = BATCH) -> None:
+    default, cities = _policies()
+    for policy in [default, *cities]:
+        closed = (Complaint.objects.filter(_complaints_of(policy, cities))
+                  .filter(status__in=list(TERMINAL),
+                          closed_at__lt=now - timedelta(days=policy.photo_original_days)))
+        photos = (Photo.objects.filter(complaint__in=closed)
+                  .exclude(original__startswith=STRIPPED_PREFIX)
+                  .order_by("pk")[:batch])
+        for photo in photos:
+            if strip_original(photo):
+                stats["photo_originals"] += 1
+
+
+def reporter_contacts(now: datetime, stats: Counter, batch: int = BATCH) -> None:
+    default, cities = _policies()
+    has_contact = ~Q(name="", phone="", email="", handle="")
+    for policy in [default, *cities]:
+        cutoff = now - timedelta(days=policy.reporter_contact_days)
+        their = Complaint.objects.filter(_complaints_of(policy, cities))
+        candidates = (
+            Reporter.objects.filter(has_contact, complaints__in=their)
+            .exclude(complaints__status__in=OPEN)
+            .annotate(last_closed=Max("complaints__closed_at"))
+            .filter(last_closed__lt=cutoff).values_list("pk", flat=True).distinct()[:batch])
+        stats["reporter_contacts"] += wipe_reporters(list(candidates))
+
+
+def wipe_reporters(ids: list[int]) -> int:
+    """Name, phone, e-mail and channel handle gone; the row stays for the complaints."""
+    if not ids:
+        return 0
+    return Reporter.objects.filter(pk__in=ids).update(name="", phone="", email="", handle="")
+
+
+def run(now: datetime | None = None, force: bool = False) -> dict | None:
+    """One retention pass (None when the last one is younger than EVERY)."""
+    now = now or timezone.now()
+    if not force and RetentionRun.objects.filter(started_at__gt=now - EVERY).exists():
+        return None
+    record = RetentionRun.objects.create(started_at=now)
+    stats: Counter = Counter({"webhook_bodies": 0, "photo_originals": 0,
+                              "reporter_contacts": 0})
+    webhook_bodies(now, stats)
+    photo_originals(now, stats)
+    reporter_contacts(now, stats)
+    record.removed, record.finished_at = dict(stats), timezone.now()
+    record.save(update_fields=["removed", "finished_at"])
+    logger.info("retention: removed webhook_bodies=%d photo_originals=%d reporter_contacts=%d",
+                stats["webhook_bodies"], stats["photo_originals"], stats["reporter_contacts"])
+    return dict(stats)
