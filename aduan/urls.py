@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("aduan.evidence.urls")),
     path("foto/<int:pk>/<str:size>.jpg", citizen_views.photo, name="photo"),
     path("", include("aduan.privacy.urls")),
+    path("petugas/antrean-kerja/", include("aduan.jobs.urls")),
     path("petugas/", include("aduan.dashboard.urls")),
     path("masuk/", auth_views.LoginView.as_view(), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),

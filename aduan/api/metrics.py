@@ -6,6 +6,7 @@ from django.urls import path
 from django.utils import timezone
 
 from aduan.complaints.models import Complaint, Status
+from aduan.jobs.queue import counts as job_counts
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
@@ -34,6 +35,12 @@ def _channel_samples(lines: list[str]) -> None:
             "Inbound channel events whose processing recorded an error.", [({}, failed)])
 
 
+def _job_samples(lines: list[str]) -> None:
+    _family(lines, "aduan_jobs", "gauge",
+            "Background jobs by state (dead: failed after the last attempt, see "
+            "/petugas/antrean-kerja/).", [({"state": s}, n) for s, n in job_counts().items()])
+
+
 def render() -> str:
     lines: list[str] = []
     by_status = dict(Complaint.objects.values_list("status").annotate(n=Count("id")))
@@ -46,6 +53,7 @@ def render() -> str:
     _family(lines, "aduan_complaints_open_without_deadline", "gauge",
             "Open complaints without a next deadline (should be 0).", [({}, unowned)])
     _channel_samples(lines)
+    _job_samples(lines)
     return "\n".join(lines) + "\n"
 
 

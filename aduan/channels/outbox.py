@@ -10,6 +10,7 @@ provider may already have it.
 import logging
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.dispatch import receiver
@@ -19,7 +20,7 @@ from aduan.complaints.intake import acknowledgement_text
 from aduan.complaints.models import Complaint, Event
 from aduan.complaints.signals import event_recorded
 
-from .http import Rejected, Retryable
+from .http import TIMEOUT, Rejected, Retryable
 from .inbound import CURRENT
 from .models import ChannelAccount, OutboxMessage
 from .registry import CHANNELS
@@ -30,7 +31,6 @@ S = OutboxMessage.Status
 MAX_ATTEMPTS = 6  # the first send and five retries
 BACKOFF_START = 1.0
 BACKOFF_CAP = 300.0
-STUCK_AFTER = timedelta(minutes=5)
 
 # Public timeline events the citizen hears about on their channel.
 NOTIFY_KINDS = {"received", "assigned", "acknowledged", "reply", "progress", "asked_citizen",
@@ -189,7 +189,10 @@ def sweep() -> None:
     from .tasks import deliver_outbox
 
     now = timezone.now()
-    OutboxMessage.objects.filter(status=S.SENDING, claimed_at__lt=now - STUCK_AFTER).update(
+    # A send outlives its job's lease and its HTTP timeout only if the worker died
+    # mid-send: the provider may or may not have the message, so staff decide.
+    stuck_after = timedelta(seconds=max(2 * settings.ADUAN_JOB_LEASE_SECONDS, 2 * TIMEOUT))
+    OutboxMessage.objects.filter(status=S.SENDING, claimed_at__lt=now - stuck_after).update(
         status=S.PARKED,
         last_error="worker stopped while sending; the provider may have it. Check first.")
     for pk in OutboxMessage.objects.filter(

@@ -1,0 +1,174 @@
+"""The job queue: leases, retries with backoff, dead jobs for staff, wakeups."""
+
+import threading
+import time
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from aduan.jobs import queue
+from aduan.jobs.models import Job
+from aduan.jobs.runner import Runner
+
+from . import tasks
+
+# Workers run in threads and see only committed rows.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def fast(settings):
+    settings.ADUAN_JOB_BACKOFF_SECONDS = 0.2
+    settings.ADUAN_JOB_MAX_ATTEMPTS = 3
+    settings.ADUAN_JOB_LEASE_SECONDS = 30
+
+
+def key(request) -> str:
+    return f"{request.node.name}-{connection.vendor}"
+
+
+def test_enqueue_writes_a_ready_job_and_a_worker_runs_it_once(request):
+    k = key(request)
+    result = tasks.record.enqueue(k)
+    job = Job.objects.get(pk=result.id)
+    assert (job.state, job.attempts, job.args) == ("ready", 0, {"args": [k], "kwargs": {}})
+    assert Runner().run_until_empty() == 1
+    assert tasks.runs(k) == 1
+    assert not Job.objects.exists()  # finished jobs leave the table
+    assert Runner().run_until_empty() == 0
+    assert tasks.runs(k) == 1
+
+
+def test_a_deferred_job_waits_for_its_time(request):
+    k = key(request)
+    tasks.record.using(run_after=timezone.now() + timedelta(seconds=30)).enqueue(k)
+    assert Runner().run_until_empty() == 0
+    Job.objects.update(run_after=timezone.now())
+    assert Runner().run_until_empty() == 1
+    assert tasks.runs(k) == 1
+
+
+def test_a_dead_workers_job_is_claimed_again_after_its_lease(request, settings):
+    settings.ADUAN_JOB_LEASE_SECONDS = 0.5
+    k = key(request)
+    tasks.record.enqueue(k)
+    dead_worker = "killed-worker"
+    [claimed] = queue.claim(dead_worker)  # claimed, then the process was killed: no finish
+    assert Job.objects.get().state == "running"
+    assert Runner().run_until_empty() == 0  # the lease still holds
+    time.sleep(0.6)
+    survivor = Runner()
+    survivor.last_reclaim = 0.0
+    assert survivor.run_until_empty() == 1
+    assert tasks.runs(k) == 1
+    assert not Job.objects.exists()
+    queue.finish(dead_worker, [claimed.id])  # a late finish from the old claim changes nothing
+
+
+def test_a_renewed_lease_is_not_taken(request, settings):
+    settings.ADUAN_JOB_LEASE_SECONDS = 0.5
+    tasks.record.enqueue(key(request))
+    [claimed] = queue.claim("slow-but-alive")
+    for _ in range(3):
+        time.sleep(0.25)
+        assert queue.heartbeat("slow-but-alive") == 1
+        assert queue.reclaim_expired() == 0
+    assert Job.objects.get().worker == "slow-but-alive"
+
+
+def test_a_failure_is_recorded_and_retried_with_exponential_backoff(request):
+    k = key(request)
+    tasks.flaky.enqueue(k, 2)
+    runner = Runner()
+    delays = []
+    for attempt in (1, 2):
+        before = timezone.now()
+        assert runner.run_until_empty() == 1
+        job = Job.objects.get()
+        assert (job.state, job.attempts) == ("ready", attempt)
+        assert f"provider down (run {attempt})" in job.last_error
+        assert "RuntimeError" in job.last_error
+        delays.append((job.run_after - before).total_seconds())
+        assert runner.run_until_empty() == 0  # not before its time
+        Job.objects.update(run_after=timezone.now())
+    assert 0.15 < delays[0] < 0.3 and 0.3 < delays[1] < 0.5  # 0.2 s, then 0.4 s (±10%)
+    assert runner.run_until_empty() == 1
+    assert tasks.runs(k) == 3
+    assert not Job.objects.exists()
+
+
+def test_after_the_last_attempt_the_job_is_dead_and_staff_see_why(request, client, login,
+                                                                    settings):
+    k = key(request)
+    tasks.broken.enqueue(k)
+    runner = Runner()
+    for _ in range(3):
+        runner.run_until_empty()
+        Job.objects.filter(state="ready").update(run_after=timezone.now())
+    job = Job.objects.get()
+    assert (job.state, job.attempts, tasks.runs(k)) == ("dead", 3, 3)
+    assert job.failed_at is not None and "the record it needs is gone" in job.last_error
+    assert runner.run_until_empty() == 0  # dead jobs are not run again on their own
+
+    login("rt03.kemlayan")
+    assert client.get("/petugas/antrean-kerja/").status_code == 403
+    login("tim")
+    page = client.get("/petugas/antrean-kerja/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "aduan.jobs.tests.tasks.broken" in text and "the record it needs is gone" in text
+
+    settings.ADUAN_METRICS_TOKEN = "metrics-token"
+    metrics = client.get("/metrics", HTTP_AUTHORIZATION="Bearer metrics-token").content.decode()
+    assert 'aduan_jobs{state="dead"} 1' in metrics
+    assert 'aduan_jobs{state="ready"} 0' in metrics
+
+    assert client.post(f"/petugas/antrean-kerja/{job.pk}/ulang/").status_code == 302
+    job.refresh_from_db()
+    assert (job.state, job.attempts) == ("ready", 0)
+    assert runner.run_until_empty() == 1
+    assert tasks.runs(k) == 4
+
+
+def test_a_job_whose_lease_ran_out_on_its_last_attempt_is_dead(request, settings):
+    settings.ADUAN_JOB_LEASE_SECONDS = 0.2
+    tasks.record.enqueue(key(request))
+    Job.objects.update(attempts=2)
+    queue.claim("killed-again")
+    time.sleep(0.3)
+    assert queue.reclaim_expired() == 1
+    job = Job.objects.get()
+    assert job.state == "dead" and "lease expired" in job.last_error
+
+
+def test_workers_claim_disjoint_batches(request):
+    for n in range(30):
+        tasks.record.enqueue(f"{key(request)}-{n}")
+    first, second = queue.claim("a", 20), queue.claim("b", 20)
+    assert len(first) == 20 and len(second) == 10
+    assert not {j.id for j in first} & {j.id for j in second}
+
+
+def test_a_worker_wakes_at_once_when_a_job_is_committed(request):
+    """PostgreSQL: LISTEN/NOTIFY (the trigger on the job table). SQLite: the in-process
+    wakeup. The poll fallback is set to 10 s, so only the wakeup can be quick."""
+    k = key(request)
+    stop = threading.Event()
+    runner = Runner(poll=10)
+    thread = threading.Thread(target=runner.run_forever, args=(stop,))
+    thread.start()
+    try:
+        time.sleep(1.0)  # the worker is asleep (and listening)
+        started = time.monotonic()
+        tasks.record.enqueue(k)
+        while tasks.runs(k) == 0 and time.monotonic() - started < 5:
+            time.sleep(0.01)
+        waited = time.monotonic() - started
+    finally:
+        stop.set()
+        tasks.record.enqueue(k + "-wakes-the-worker-to-stop")
+        thread.join(15)
+    assert tasks.runs(k) == 1
+    assert waited < 0.5, f"woke after {waited:.2f} s"
