@@ -124,7 +124,7 @@ def classify(complaint: Complaint, actor, *, category: Category | None = None,
 
 @transaction.atomic
 def assign(complaint: Complaint, unit: Unit, actor=None, reason: str = "",
-           automatic: bool = False) -> Complaint:
+           automatic: bool = False, data: dict | None = None) -> Complaint:
     """Give a complaint an owner unit; SLA clocks start (or move to the new owner)."""
     complaint = _lock(complaint)
     if actor is not None:
@@ -144,7 +144,8 @@ def assign(complaint: Complaint, unit: Unit, actor=None, reason: str = "",
     _save(complaint, "owner", "assignee", "status", "assigned_at", "first_response_due",
           "resolution_due", "next_due")
     record(complaint, "assigned", actor, note=reason, public=True,
-           data={"from": previous.pk, "to": unit.pk, "unit": unit.name, "automatic": automatic})
+           data={"from": previous.pk, "to": unit.pk, "unit": unit.name, "automatic": automatic,
+                 **(data or {})})
     return complaint
 
 

@@ -17,7 +17,7 @@ from aduan.regions.models import Region
 from . import about_official, actions
 from .models import Category, Complaint, Reporter, Status, Urgency
 from .reference import new_reference
-from .routing import route, triage_unit
+from .routing import route_decision, triage_unit
 
 
 @dataclass
@@ -178,9 +178,10 @@ def open_complaint(msg: IncomingMessage) -> Complaint:
         complaint.save(update_fields=["possible_duplicates"])
         if matches[0].near_certain:
             return actions.merge(complaint, survivors[matches[0].id], None, automatic=True)
-    owner = route(category, region, rt, rw) if confident else None
-    if owner is not None:
-        actions.assign(complaint, owner, None, automatic=True)
+    decision = route_decision(category, region, rt, rw) if confident else None
+    if decision is not None and decision.unit is not None:
+        actions.assign(complaint, decision.unit, None, reason=decision.reason, automatic=True,
+                       data=decision.data)
         complaint.refresh_from_db()
     return complaint
 

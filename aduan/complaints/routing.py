@@ -1,6 +1,16 @@
-"""Who owns a complaint: routing rules first, then the category's owner rule."""
+"""Who owns a complaint: routing rules first, then the category's owner rule.
+
+No complaint waits for nobody: a unit without an active official (`org/staffing.py`)
+never receives one; the nearest ancestor with one does (the triage team when nobody
+above answers), and the reason goes on the complaint's timeline.
+"""
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
 
 from aduan.org.models import Unit
+from aduan.org.staffing import nearest_staffed
 from aduan.regions.models import Region
 
 from .models import Category, RoutingRule
@@ -47,9 +57,52 @@ def region_office(region: Region | None, rt: int | None = None, rw: int | None =
     return rw_unit
 
 
+@dataclass
+class Decision:
+    """Where a complaint goes, the unit the rules named, and why they differ."""
+
+    unit: Unit | None
+    wanted: Unit | None = None
+    skipped: list[Unit] = field(default_factory=list)
+
+    @property
+    def reason(self) -> str:
+        if not self.skipped or self.unit is None:
+            return ""
+        return _("%(wanted)s belum punya petugas aktif; aduan diteruskan ke %(unit)s.") % {
+            "wanted": ", ".join(str(u) for u in self.skipped), "unit": self.unit}
+
+    @property
+    def data(self) -> dict:
+        return {"wanted": self.wanted.pk, "unstaffed": [u.code for u in self.skipped]} \
+            if self.skipped else {}
+
+
+def route_decision(category: Category | None, region: Region | None,
+                   rt: int | None = None, rw: int | None = None) -> Decision:
+    """The staffed owner for (category, place): the rules' unit, or its nearest ancestor
+    with an active official, or the triage team; Decision(None) when only triage decides."""
+    wanted = rule_owner(category, region, rt, rw)
+    if wanted is None:
+        return Decision(None)
+    unit, skipped = nearest_staffed(wanted)
+    if unit is None:
+        # Nobody up the tree answers (the mayor only reads; external bodies have no
+        # parent): the triage team, which acts city-wide, takes it.
+        unit = triage_unit()
+        skipped = [u for u in skipped if u.kind != Unit.Kind.PEMKOT and u.pk != unit.pk]
+    return Decision(unit, wanted, skipped)
+
+
 def route(category: Category | None, region: Region | None,
           rt: int | None = None, rw: int | None = None) -> Unit | None:
-    """The owner unit for (category, place), or None when only triage can decide."""
+    """The staffed owner unit for (category, place), or None when only triage can decide."""
+    return route_decision(category, region, rt, rw).unit
+
+
+def rule_owner(category: Category | None, region: Region | None,
+               rt: int | None = None, rw: int | None = None) -> Unit | None:
+    """The unit the rules name for (category, place), staffed or not."""
     if category is None:
         return None
     rules = list(RoutingRule.objects.filter(category=category).select_related("unit"))

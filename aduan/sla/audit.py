@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from datetime import datetime
 
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Exists, Min, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from aduan.complaints.models import OPEN, Complaint
@@ -22,6 +23,24 @@ def orphans():
     return Complaint.objects.filter(status__in=OPEN).filter(
         Q(owner__isnull=True) | Q(next_due__isnull=True)
     )
+
+
+def unstaffed_owners():
+    """Units without an active official that own open complaints or would own new ones
+    (a category's owner, a routing rule's target, a region's office), with their number
+    of open complaints, busiest first."""
+    from aduan.complaints.models import Category, RoutingRule
+    from aduan.org.staffing import unstaffed_units
+
+    open_here = Complaint.objects.filter(owner=OuterRef("pk"), status__in=OPEN)
+    would = (Q(pk__in=Category.objects.filter(owner__isnull=False).values("owner_id"))
+             | Q(pk__in=RoutingRule.objects.values("unit_id"))
+             | Q(kind__in=[Unit.Kind.KELURAHAN, Unit.Kind.KECAMATAN, Unit.Kind.RW, Unit.Kind.RT])
+             | Q(Exists(open_here)))
+    counted = open_here.order_by().values("owner").annotate(n=Count("pk")).values("n")
+    return (unstaffed_units().filter(would)
+            .annotate(open_count=Coalesce(Subquery(counted), 0))
+            .order_by("-open_count", "path"))
 
 
 def audit_rows(now: datetime | None = None):

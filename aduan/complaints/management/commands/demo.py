@@ -11,8 +11,10 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--no-serve", action="store_true", help="set up, then exit")
+        parser.add_argument("--history", type=int, default=800,
+                            help="synthetic past complaints added on first start (0: none)")
 
-    def handle(self, host, port, no_serve=False, **options):
+    def handle(self, host, port, no_serve=False, history=800, **options):
         import os
 
         from aduan.complaints import demo
@@ -26,6 +28,12 @@ class Command(BaseCommand):
         if not demo.is_loaded():
             self.stdout.write("Loading Surakarta (regions, units, categories, demo people)...")
             demo.load_demo()
+            if history > 0:
+                from aduan.complaints.generate import generate
+
+                result = generate(history, 120, seed=2026)
+                self.stdout.write(f"Added {result.complaints} past complaints over 120 days "
+                                  f"({result.seconds:.1f} s).")
         self.stdout.write(f"\nDemo logins (password for all: {demo.PASSWORD}):")
         for p in demo.PERSONAS:
             self.stdout.write(f"  {p.username:<16} {p.title}")

@@ -15,7 +15,7 @@ class Command(BaseCommand):
                             help="also print each unit's backlog by age")
 
     def handle(self, digest=False, **options):
-        from aduan.sla.audit import audit_rows, daily_digest, orphans
+        from aduan.sla.audit import audit_rows, daily_digest, orphans, unstaffed_owners
 
         now = timezone.now()
         header = ("status", "pemilik", "jumlah", "terlambat", "tenggat terdekat", "sisa waktu")
@@ -37,6 +37,13 @@ class Command(BaseCommand):
             self.stdout.write("\nBacklog per unit:")
             for text in daily_digest(now).values():
                 self.stdout.write(f"  {text}")
+        unstaffed = list(unstaffed_owners())
+        if unstaffed:
+            self.stdout.write(f"\n{len(unstaffed)} unit tanpa petugas aktif (aduan baru "
+                              "diteruskan ke unit induk yang punya petugas):")
+            for unit in unstaffed:
+                self.stdout.write(f"  {unit.name} [{unit.code}]: {unit.open_count} aduan "
+                                  "terbuka")
         bad = list(orphans().values_list("ref", "status", "owner_id", "next_due")[:50])
         if bad:
             self.stderr.write(f"{orphans().count()} aduan terbuka tanpa pemilik atau tenggat:")
