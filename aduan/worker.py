@@ -27,7 +27,10 @@ PERIODIC_JOBS = [
     "aduan.sla.audit.send_daily_digest",
     "aduan.channels.outbox.sweep",
     "aduan.channels.email.poll.poll_all",
+    "aduan.dashboard.facts.fill_missing",  # figures for complaints loaded in bulk
+    "aduan.dashboard.report.send_weekly",  # Monday 07:00: last week's report to the mayor
     "aduan.privacy.retention.run",  # at most hourly: personal data past its city's policy
+    "aduan.complaints.learning.nightly_retrain",  # once a night: triage learns the corrections
 ]
 PERIODIC_SECONDS = float(os.environ.get("ADUAN_PERIODIC_SECONDS", "30"))
 

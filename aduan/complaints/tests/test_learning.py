@@ -24,3 +24,27 @@ def test_team_corrections_become_training_examples(city, persona, settings, tmp_
     from aduan.triage import classifier
 
     classifier.reset_default()
+
+
+def test_the_worker_retrains_once_a_night_from_the_team_reviews(city, persona, settings,
+                                                                tmp_path):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from aduan.complaints.learning import labelled_history, nightly_retrain
+    from aduan.triage import classifier
+    from aduan.triage.models import TrainingRun
+
+    settings.DATA_DIR = tmp_path
+    classifier.reset_default()
+    complaint = open_complaint(IncomingMessage(channel="web", text="lampu jalan mati di gang"))
+    actions.classify(complaint, persona("tim"), category=Category.objects.get(code="pju"))
+    [example] = [e for e in labelled_history() if e.text == complaint.text_public]
+    assert example.category == "pju" and example.corrected and example.when is not None
+    tonight = timezone.now().replace(hour=20) + timedelta(days=1)  # 03:00 in Jakarta
+    nightly_retrain(tonight)
+    nightly_retrain(tonight)
+    run = TrainingRun.objects.get()
+    assert run.held_back == 1 and not run.kept and "too few" in run.note  # one review
+    classifier.reset_default()
