@@ -52,6 +52,17 @@ def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_intake_lookups():
+    """Intake keeps categories, places and the triage unit per process; a test's rows are
+    rolled back without signals, so the next test starts without them."""
+    from aduan.complaints import lookups
+
+    lookups.forget()
+    yield
+    lookups.forget()
+
+
 def make_jpeg(colour=(90, 120, 160), size=(640, 480), text: str = "") -> bytes:
     """A real JPEG file, made with Pillow."""
     from PIL import Image, ImageDraw

@@ -195,18 +195,29 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
 
-def _storages() -> dict:
-    storage = env("ADUAN_STORAGE")
+def storages_for(storage: str) -> dict:
+    """STORAGES for an ADUAN_STORAGE value ("" or file://...: the data folder)."""
     default: dict = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
     if storage.startswith("s3://"):
-        # s3://bucket?endpoint=https://... : needs django-storages[s3] installed.
+        # s3://bucket?endpoint=https://s3.example.id&region=ap-southeast-3 (django-storages,
+        # boto3). Keys come from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY (boto3's usual
+        # chain). Objects stay private: pages get short-lived signed URLs.
         from urllib.parse import parse_qs, urlparse
 
         parsed = urlparse(storage)
         query = {k: v[0] for k, v in parse_qs(parsed.query).items()}
+        if not parsed.netloc:
+            raise ImproperlyConfigured("ADUAN_STORAGE=s3://BUCKET?endpoint=...: no bucket")
         default = {
             "BACKEND": "storages.backends.s3.S3Storage",
-            "OPTIONS": {"bucket_name": parsed.netloc, "endpoint_url": query.get("endpoint")},
+            "OPTIONS": {
+                "bucket_name": parsed.netloc, "endpoint_url": query.get("endpoint"),
+                "region_name": query.get("region"), "default_acl": None,
+                "querystring_auth": True, "querystring_expire": 3600,
+                "file_overwrite": False,
+                # S3-compatible servers (MinIO, Ceph, moto) address buckets by path.
+                "addressing_style": "path" if query.get("endpoint") else None,
+            },
         }
     elif storage and not storage.startswith("file"):
         raise ImproperlyConfigured(f"ADUAN_STORAGE must be file:// or s3://, not {storage!r}")
@@ -216,7 +227,7 @@ def _storages() -> dict:
     }
 
 
-STORAGES = _storages()
+STORAGES = storages_for(env("ADUAN_STORAGE"))
 
 # Photos: limits checked on content, before decoding the whole image.
 ADUAN_MAX_UPLOAD_BYTES = int(env("ADUAN_MAX_UPLOAD_BYTES", str(12 * 1024 * 1024)))

@@ -2,10 +2,12 @@ import re
 
 from django import forms
 from django.conf import settings
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from aduan.regions.models import Region
 
+from . import lookups
 from .models import Category
 
 PHONE = re.compile(r"^\+?[0-9][0-9 .-]{7,17}$")
@@ -50,11 +52,17 @@ def read_photos(files) -> list[bytes]:
 
 
 def kelurahan_choices():
-    choices: list = [("", _("— pilih kelurahan —"))]
+    """Kelurahan with an office, grouped by kecamatan: read once per process and language
+    (see lookups), not on every form."""
+    return list(lookups.memo(("kelurahan-choices", get_language()), _kelurahan_choices))
+
+
+def _kelurahan_choices():
+    choices: list = [("", str(_("— pilih kelurahan —")))]
     kelurahan = Region.objects.filter(level=Region.Level.KELURAHAN, units__isnull=False)
     groups: dict[str, list] = {}
     for kel in kelurahan.select_related("parent").order_by("parent__name", "name").distinct():
-        group = _("Kec. %(name)s") % {"name": kel.parent.name}
+        group = str(_("Kec. %(name)s") % {"name": kel.parent.name})
         groups.setdefault(group, []).append((kel.code, kel.name))
     choices.extend(groups.items())
     return choices

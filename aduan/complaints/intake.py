@@ -5,19 +5,22 @@ Every channel (web form, WhatsApp, Telegram, e-mail...) turns its payload into a
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from aduan.regions.models import Region
+from aduan.sla import deadlines
+from aduan.triage import pii
+from aduan.triage.duplicates import MAX_DISTANCE_M, Candidate, find_duplicates, signature
+from aduan.writelock import writing
 
-from . import about_official, actions
-from .models import Category, Complaint, Reporter, Status, Urgency
+from . import about_official, actions, lookups
+from .models import Complaint, PublicText, Reporter, Status, Urgency
 from .reference import new_reference
-from .routing import route_decision, triage_unit
+from .routing import route_decision
 
 
 @dataclass
@@ -60,14 +63,14 @@ def _reporter(msg: IncomingMessage) -> Reporter | None:
 
 def _place(msg: IncomingMessage, found_code: str | None) -> Region | None:
     if msg.region_code:
-        return Region.objects.filter(code=msg.region_code).first()
+        return lookups.region(msg.region_code)
     if msg.lat is not None and msg.lng is not None:
         from aduan.regions.loader import kelurahan_at
 
         region = kelurahan_at(msg.lat, msg.lng)
         if region is not None:
             return region
-    return Region.objects.filter(code=found_code).first() if found_code else None
+    return lookups.region(found_code) if found_code else None
 
 
 _places: tuple[tuple, object] | None = None
@@ -93,44 +96,64 @@ def analyse(text: str, lat: float | None = None, lng: float | None = None):
 
 
 DUPLICATE_WINDOW_DAYS = 14
+MAX_CANDIDATES = 30
 
 
 def duplicate_matches(complaint: Complaint) -> list:
-    """Open complaints close in place, time and meaning to this one, best first."""
-    from datetime import timedelta
+    """Open complaints close in place, time and meaning to this one, best first.
 
-    from aduan.triage.duplicates import Candidate, find_duplicates
-
+    The complaint need not be saved yet. Candidates come from one index range per nearby
+    kelurahan (region, category, created_at), newest first and at most MAX_CANDIDATES, so
+    the search costs the same at a thousand open complaints as at a million; their text
+    signatures were computed when they arrived."""
     since = complaint.created_at - timedelta(days=DUPLICATE_WINDOW_DAYS)
-    nearby = Complaint.objects.open().filter(created_at__gte=since).exclude(pk=complaint.pk)
+    nearby = Complaint.objects.open().filter(category_id=complaint.category_id,
+                                             created_at__gte=since)
+    if complaint.pk:
+        nearby = nearby.exclude(pk=complaint.pk)
     if complaint.region_id:
-        nearby = nearby.filter(region__parent_id=complaint.region.parent_id) \
-            if complaint.region.parent_id else nearby.filter(region=complaint.region)
-    elif complaint.lat is None:
+        nearby = nearby.filter(region_id__in=_neighbourhood(complaint.region))
+    elif complaint.lat is not None and complaint.lng is not None:
+        box = MAX_DISTANCE_M / 111_000  # degrees of latitude; longitude is wider here
+        nearby = nearby.filter(region__isnull=True, lat__range=(complaint.lat - box,
+                                                                complaint.lat + box),
+                               lng__range=(complaint.lng - box, complaint.lng + box))
+    else:
         return []
     candidates = [
         Candidate(id=c.pk, text=c.text_public, created_at=c.created_at, lat=c.lat, lng=c.lng,
-                  region_code=c.region_id, category=c.category_id)
-        for c in nearby.only("pk", "text_public", "created_at", "lat", "lng", "region_id",
-                             "category_id")[:200]
+                  region_code=c.region_id, category=c.category_id, signature=bytes(c.signature))
+        for c in nearby.order_by("-created_at").only(
+            "pk", "text_public", "created_at", "lat", "lng", "region_id", "category_id",
+            "signature")[:MAX_CANDIDATES]
     ]
     return find_duplicates(complaint.text_public, complaint.created_at, candidates,
                            lat=complaint.lat, lng=complaint.lng,
-                           region_code=complaint.region_id, category=complaint.category_id)
+                           region_code=complaint.region_id, category=complaint.category_id,
+                           text_signature=bytes(complaint.signature))
 
 
-@transaction.atomic
+def _neighbourhood(region: Region) -> list[str]:
+    """The region and the places duplicates may come from: its kecamatan's kelurahan."""
+    parent = region.parent_id
+    if parent is None:
+        return [region.code]
+    return [parent, *lookups.children(parent)]
+
+
 def open_complaint(msg: IncomingMessage) -> Complaint:
-    """Create a complaint from a first message, triage it, route it, acknowledge it."""
+    """Create a complaint from a first message, triage it, route it, acknowledge it.
+
+    Everything is decided first (triage, place, deadlines, duplicates, owner), reading
+    only; then one short transaction writes the complaint, its events and their outbox
+    rows. On SQLite no write lock is held while computing."""
     now = msg.received_at or timezone.now()
     result = analyse(msg.text, msg.lat, msg.lng)
     region = _place(msg, result.region_code)
-    category = None
-    if msg.category_code:
-        category = Category.objects.filter(code=msg.category_code).first()
+    category = lookups.category(msg.category_code)
     confident = category is not None or result.confidence >= settings.ADUAN_AUTO_ROUTE_CONFIDENCE
     if category is None and result.category:
-        category = Category.objects.filter(code=result.category).first()
+        category = lookups.category(result.category)
     urgency = Urgency.EMERGENCY if (
         result.urgency == "emergency" or (category is not None and category.is_emergency)
     ) else Urgency.NORMAL
@@ -138,51 +161,55 @@ def open_complaint(msg: IncomingMessage) -> Complaint:
     rw = msg.rw if msg.rw is not None else result.rw
     about = about_official.recognise(msg.about_official, result.official,
                                      category if confident else None, region, rt, rw)
-    complaint = Complaint.objects.create(
+    # The clocks start at the citizen's first message, even while triage decides.
+    due = deadlines.for_complaint(category.pk if category else None, urgency, now)
+    complaint = Complaint(
         ref=new_reference(), channel=msg.channel, channel_account_id=msg.channel_account_id,
-        reporter=_reporter(msg), anonymous=msg.anonymous, text=msg.text,
+        anonymous=msg.anonymous, text=msg.text,
         confidential=msg.confidential and not msg.anonymous, about_official=about is not None,
         about_unit=about.named if about else None,
         text_public=result.masked_text, pii=[vars(f) if not isinstance(f, dict) else f
                                              for f in result.pii],
+        # Shown at once only when the masker is sure of everything it found; otherwise the
+        # triage team approves the public wording first (actions.publish).
+        public_text_state=PublicText.AUTO if pii.is_sure(
+            pii.find(msg.text, [msg.name, msg.phone, msg.email])) else PublicText.PENDING,
+        signature=signature(result.masked_text),
         category=category, category_confidence=1.0 if msg.category_code else result.confidence,
         suggestions=[list(s) for s in result.suggestions], urgency=urgency, region=region,
-        rt=rt, rw=rw, lat=msg.lat, lng=msg.lng, status=Status.NEW, owner=triage_unit(),
-        created_at=now,
+        rt=rt, rw=rw, lat=msg.lat, lng=msg.lng, status=Status.NEW, owner=lookups.triage_owner(),
+        created_at=now, first_response_due=due.first_response, resolution_due=due.resolution,
+        next_due=due.first_response,
     )
-    from aduan.sla import deadlines
-
-    # The clocks start at the citizen's first message, even while triage decides.
-    due = deadlines.for_complaint(complaint.category_id, urgency, now)
-    complaint.first_response_due, complaint.resolution_due = due.first_response, due.resolution
-    complaint.next_due = due.first_response
-    complaint.save(update_fields=["first_response_due", "resolution_due", "next_due"])
-    photo_ids = _attach(complaint, msg.photos)
-    actions.record(
-        complaint, "received", None, public=True, at=now,
-        note=acknowledgement_note(complaint),
-        data={"channel": msg.channel, "photos": photo_ids, "acknowledgement": True},
-    )
-    if about is not None:
-        # Not merged into (nor routed to) the named unit's complaints: one level up.
-        actions.record(complaint, "about_official", None, note=about.reason(), at=now,
-                       data=about.data())
-        if about.owner is not None:
-            complaint = actions.assign(complaint, about.owner, None, automatic=True)
-        return complaint
-    matches = duplicate_matches(complaint)
-    if matches:
-        survivors = {c.pk: c for c in Complaint.objects.filter(pk__in=[m.id for m in matches])}
-        complaint.possible_duplicates = [
-            {"ref": survivors[m.id].ref, "score": m.score} for m in matches[:5]]
-        complaint.save(update_fields=["possible_duplicates"])
-        if matches[0].near_certain:
-            return actions.merge(complaint, survivors[matches[0].id], None, automatic=True)
-    decision = route_decision(category, region, rt, rw) if confident else None
-    if decision is not None and decision.unit is not None:
-        actions.assign(complaint, decision.unit, None, reason=decision.reason, automatic=True,
-                       data=decision.data)
-        complaint.refresh_from_db()
+    matches = [] if about is not None else duplicate_matches(complaint)
+    survivors = {c.pk: c for c in Complaint.objects.filter(pk__in=[m.id for m in matches[:5]])}
+    complaint.possible_duplicates = [
+        {"ref": survivors[m.id].ref, "score": m.score} for m in matches[:5]]
+    merge_into = survivors[matches[0].id] if matches and matches[0].near_certain else None
+    decision = None
+    if about is None and merge_into is None and confident:
+        decision = route_decision(category, region, rt, rw)
+    with writing():
+        complaint.reporter = _reporter(msg)
+        complaint.save(force_insert=True)
+        photo_ids = _attach(complaint, msg.photos)
+        actions.record(
+            complaint, "received", None, public=True, at=now,
+            note=acknowledgement_note(complaint),
+            data={"channel": msg.channel, "photos": photo_ids, "acknowledgement": True},
+        )
+        if about is not None:
+            # Not merged into (nor routed to) the named unit's complaints: one level up.
+            actions.record(complaint, "about_official", None, note=about.reason(), at=now,
+                           data=about.data())
+            if about.owner is not None:
+                complaint = actions.assign(complaint, about.owner, None, automatic=True)
+            return complaint
+        if merge_into is not None:
+            return actions.merge(complaint, merge_into, None, automatic=True)
+        if decision is not None and decision.unit is not None:
+            complaint = actions.assign(complaint, decision.unit, None, reason=decision.reason,
+                                       automatic=True, data=decision.data)
     return complaint
 
 

@@ -1,0 +1,25 @@
+"""One short write transaction, with SQLite's single writer queued inside the process.
+
+SQLite lets one connection write at a time. Threads of one process wait here, on a lock,
+instead of in SQLite's busy handler, whose sleeps (up to 100 ms) would dominate request
+times. Compute everything first, then write inside `writing()`. Inside an outer
+transaction (which already holds SQLite's lock) it only opens a savepoint: taking the
+process lock there could wait on a thread that waits on this transaction.
+"""
+
+import threading
+from contextlib import contextmanager
+
+from django.db import connection, transaction
+
+_SQLITE_WRITER = threading.Lock()
+
+
+@contextmanager
+def writing():
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        with transaction.atomic():
+            yield
+        return
+    with _SQLITE_WRITER, transaction.atomic():
+        yield
