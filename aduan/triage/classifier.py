@@ -1,21 +1,18 @@
 """Category of a complaint, with a calibrated confidence and the top three suggestions.
 
-A TF-IDF model over the normalised text (word 1-2-grams plus character 2-5-grams inside
-words, which survive typos, affixes and Javanese suffixes) feeding a linear SVM whose
-scores are calibrated into probabilities by sigmoid (Platt) calibration fitted on 3-fold
-out-of-fold scores (one SVM at prediction time). Chosen over a multilingual embedding model
-by measurement (see README.md and bench/triage_bench.py).
+Answering only (no scikit-learn here; training is `training.py`): a `CompiledModel` (TF-IDF
+of the prepared text -> linear SVM -> sigmoid calibration) stored as one .npz file.
 
-`lainnya` (other) is not rewarded: its training weight is halved and its probability is
+`lainnya` (other) is not rewarded: it is down-weighted in training and its probability is
 scaled by LAINNYA_PRIOR before the top three are taken, so it wins only when nothing else
 fits.
 
 Where the model comes from, first match wins:
-1. DATA_DIR/triage/<city>/model.joblib: the city's own model (`aduan triage-import`, the
+1. DATA_DIR/triage/<city>/model.npz: the city's own model (`aduan triage-import`, the
    nightly retrain);
-2. DATA_DIR/triage_model.joblib: a model saved by `aduan triage-train`;
-3. data/seed_model.joblib: the shipped artefact trained from the seed files (rebuilt with
-   `aduan triage-train --ship`; ignored if the seed files or scikit-learn changed);
+2. DATA_DIR/triage_model.npz: a model saved by `aduan triage-train`;
+3. data/seed_model.npz: the shipped artefact trained from the seed files (rebuilt with
+   `aduan triage-train --ship`; ignored when the seed files changed);
 4. trained from the seed files on first use and cached in DATA_DIR/cache.
 Every model is loaded once per process.
 """
@@ -25,18 +22,11 @@ import hashlib
 import json
 import re
 import threading
-from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import joblib
-import sklearn
-from sklearn.calibration import CalibratedClassifierCV
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.pipeline import FeatureUnion, Pipeline
-from sklearn.svm import LinearSVC
-
+from .compiled import CompiledModel
 from .normalize import normalize
 from .placeholders import neutralise
 
@@ -51,10 +41,9 @@ EXTRA_CSV = Path(__file__).resolve().parent / "data" / "seed_complaints_extra.cs
 PROGRAMMES_CSV = Path(__file__).resolve().parent / "data" / "seed_programmes.csv"
 # Bumped whenever the text preparation changes, so cached seed models retrain.
 FEATURES_VERSION = "5"
-MODEL_FILE = "triage_model.joblib"
-SHIPPED_MODEL = Path(__file__).resolve().parent / "data" / "seed_model.joblib"
+MODEL_FILE = "triage_model.npz"
+SHIPPED_MODEL = Path(__file__).resolve().parent / "data" / "seed_model.npz"
 LAINNYA_PRIOR = 0.6
-LAINNYA_WEIGHT = 0.5
 CATEGORIES = (
     "jalan", "drainase", "pju", "sampah", "pohon_taman", "lingkungan", "air", "adminduk",
     "bansos", "kesehatan", "pendidikan", "ketertiban", "lalu_lintas", "perizinan",
@@ -70,73 +59,18 @@ class Prediction:
     top3: list[tuple[str, float]]
 
 
-@lru_cache(maxsize=200_000)
-def _word_char_ngrams(word: str) -> tuple[str, ...]:
-    """Character 2-5-grams of one padded word, exactly as scikit-learn's "char_wb"."""
-    padded = f" {word} "
-    size = len(padded)
-    out = []
-    for n in range(2, 6):
-        offset = 0
-        out.append(padded[:n])
-        while offset + n < size:
-            offset += 1
-            out.append(padded[offset:offset + n])
-        if offset == 0:  # a short word counts once
-            break
-    return tuple(out)
-
-
-def char_wb_ngrams(document: str) -> list[str]:
-    """"char_wb" 2-5-grams of normalised text, cached per word (the text is already
-    lowercase; the same words recur across complaints, so this is mostly lookups)."""
-    out: list[str] = []
-    for word in document.split():
-        out.extend(_word_char_ngrams(word))
-    return out
-
-
-def _features() -> FeatureUnion:
-    return FeatureUnion([
-        ("words", TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True,
-                                  min_df=1, token_pattern=r"(?u)\b\w+\b")),
-        ("chars", TfidfVectorizer(analyzer=char_wb_ngrams, sublinear_tf=True,
-                                  min_df=2, max_features=60000)),
-    ])
-
-
-def class_weights(labels: list[str]) -> dict[str, float]:
-    """Balanced weights (n / (k * count)), with `lainnya` halved: a catch-all must not pay."""
-    counts = Counter(labels)
-    total, k = len(labels), len(counts)
-    weights = {c: total / (k * n) for c, n in counts.items()}
-    if FALLBACK in weights:
-        weights[FALLBACK] *= LAINNYA_WEIGHT
-    return weights
-
-
-def build_pipeline(labels: list[str]) -> Pipeline:
-    svm = LinearSVC(C=0.5)
-    cv = min(3, min(Counter(labels).values()))
-    return Pipeline([
-        ("features", _features()),
-        ("model", CalibratedClassifierCV(svm, method="sigmoid", cv=max(cv, 2),
-                                         ensemble=False)),
-    ])
-
-
 class CategoryModel:
-    """A fitted pipeline over normalised text."""
+    """A trained model (see compiled.py) over prepared text."""
 
-    def __init__(self, pipeline: Pipeline, source: str = "seed"):
-        self.pipeline = pipeline
+    def __init__(self, compiled: CompiledModel, source: str = "seed"):
+        self.compiled = compiled
         self.source = source
-        self.classes = [str(c) for c in pipeline.classes_]
+        self.classes = list(compiled.classes)
 
     def predict_normalised(self, normalised: list[str]) -> list[Prediction]:
         if not normalised:
             return []
-        probabilities = self.pipeline.predict_proba(normalised)
+        probabilities = self.compiled.predict_proba(normalised)
         if FALLBACK in self.classes:
             probabilities[:, self.classes.index(FALLBACK)] *= LAINNYA_PRIOR
             probabilities /= probabilities.sum(axis=1, keepdims=True)
@@ -154,7 +88,7 @@ class CategoryModel:
 
     def probabilities(self, texts: list[str]) -> list[dict[str, float]]:
         """Every category's probability per text (before the `lainnya` prior)."""
-        rows = self.pipeline.predict_proba([prepare(t) for t in texts]).tolist()
+        rows = self.compiled.predict_proba([prepare(t) for t in texts]).tolist()
         return [dict(zip(self.classes, row, strict=True)) for row in rows]
 
 
@@ -182,21 +116,6 @@ def prepare(text: str) -> str:
     """What the model reads: the normalised text with place mentions neutralised and local
     names (apps, offices, utilities) replaced by everyday words."""
     return normalize(local_synonyms(neutralise(text)))
-
-
-def train(texts: list[str], labels: list[str], source: str = "custom",
-          weights: list[float] | None = None) -> CategoryModel:
-    unknown = sorted(set(labels) - set(CATEGORIES))
-    if unknown:
-        raise ValueError(f"unknown categories: {', '.join(unknown)}")
-    if len(set(labels)) < 2:
-        raise ValueError("need examples of at least two categories")
-    pipeline = build_pipeline(labels)
-    per_class = class_weights(labels)
-    sample = [per_class[label] * (weights[i] if weights else 1.0)
-              for i, label in enumerate(labels)]
-    pipeline.fit([prepare(t) for t in texts], labels, model__sample_weight=sample)
-    return CategoryModel(pipeline, source)
 
 
 def read_labelled_csv(path: Path) -> tuple[list[str], list[str]]:
@@ -232,7 +151,7 @@ def data_dir() -> Path:
 def model_path(city: str | None = None) -> Path:
     """Where a retrained model lives: per city when a city is named, else the legacy file."""
     if city:
-        return city_dir(city) / "model.joblib"
+        return city_dir(city) / "model.npz"
     return data_dir() / MODEL_FILE
 
 
@@ -247,29 +166,7 @@ def city_models() -> dict[str, Path]:
     root = data_dir() / "triage"
     if not root.is_dir():
         return {}
-    return {p.parent.name: p for p in sorted(root.glob("*/model.joblib"))}
-
-
-def retrain(texts: list[str], labels: list[str], city: str | None = None,
-            save_model: bool = True) -> CategoryModel:
-    """Train on the seed set plus labelled complaints (a CSV import, the team's corrections).
-    Saved into the data folder (per city when `city` is given) and made the default."""
-    model = train_with_history(texts, labels)
-    if save_model:
-        install(model, city)
-    return model
-
-
-HISTORY_WEIGHT = 2.0
-
-
-def train_with_history(texts: list[str], labels: list[str],
-                       source: str = "retrained") -> CategoryModel:
-    """The seed set plus a city's own labelled complaints, which count HISTORY_WEIGHT times
-    as much as a seed example (they are written in the city's own hand)."""
-    seed_texts, seed_labels = seed_examples()
-    return train(seed_texts + list(texts), seed_labels + list(labels), source=source,
-                 weights=[1.0] * len(seed_texts) + [HISTORY_WEIGHT] * len(texts))
+    return {p.parent.name: p for p in sorted(root.glob("*/model.npz"))}
 
 
 def install(model: CategoryModel, city: str | None = None) -> Path:
@@ -280,19 +177,19 @@ def install(model: CategoryModel, city: str | None = None) -> Path:
     return path
 
 
-def save(model: CategoryModel, path: Path | None = None, compress: int = 0) -> Path:
+def save(model: CategoryModel, path: Path | None = None) -> Path:
     path = Path(path) if path else model_path()
     path.parent.mkdir(parents=True, exist_ok=True)
+    model.compiled.meta.update({"source": model.source, "seed_digest": seed_digest()})
     tmp = path.with_suffix(".tmp")
-    joblib.dump({"pipeline": model.pipeline, "source": model.source,
-                 "seed_digest": seed_digest()}, tmp, compress=compress)
+    model.compiled.save(tmp)
     tmp.replace(path)
     return path
 
 
 def load(path: Path | None = None) -> CategoryModel:
-    data = joblib.load(Path(path) if path else model_path())
-    return CategoryModel(data["pipeline"], data.get("source", "saved"))
+    compiled = CompiledModel.load(Path(path) if path else model_path())
+    return CategoryModel(compiled, compiled.meta.get("source", "saved"))
 
 
 _lock = threading.Lock()
@@ -324,7 +221,6 @@ def _find_model(city: str | None) -> CategoryModel:
 def seed_digest() -> str:
     """Changes whenever the seed files, the text preparation or scikit-learn change."""
     hasher = hashlib.sha256(FEATURES_VERSION.encode())
-    hasher.update(sklearn.__version__.encode())
     for path in (SEED_CSV, EXTRA_CSV, PROGRAMMES_CSV):
         if path.exists():
             hasher.update(path.read_bytes())
@@ -333,34 +229,25 @@ def seed_digest() -> str:
 
 def _seed_model() -> CategoryModel:
     """The shipped artefact when it matches the seed files, else a cache in the data folder,
-    else train from the seed files (about two seconds) and cache."""
+    else train from the seed files (a few seconds; needs scikit-learn) and cache."""
     digest = seed_digest()
-    if SHIPPED_MODEL.exists():
-        data = joblib.load(SHIPPED_MODEL)
-        if data.get("seed_digest") == digest:
-            return CategoryModel(data["pipeline"], "seed")
-    cache = data_dir() / "cache" / f"triage_seed_{digest}.joblib"
-    if cache.exists():
-        try:
-            return load(cache)
-        except Exception:  # a damaged or incompatible cache: train again
-            cache.unlink(missing_ok=True)
+    for path in (SHIPPED_MODEL, data_dir() / "cache" / f"triage_seed_{digest}.npz"):
+        if path.exists():
+            try:
+                model = load(path)
+            except (OSError, ValueError, KeyError):  # damaged: train again
+                continue
+            if model.compiled.meta.get("seed_digest") == digest:
+                model.source = "seed"
+                return model
+    from .training import build_seed_model  # only when the shipped model is stale
+
     model = build_seed_model()
     try:
-        save(model, cache)
+        save(model, data_dir() / "cache" / f"triage_seed_{digest}.npz")
     except OSError:
         pass  # a read-only data folder only costs a retrain next time
     return model
-
-
-def build_seed_model() -> CategoryModel:
-    texts, labels = seed_examples()
-    return train(texts, labels, source="seed")
-
-
-def ship_seed_model() -> Path:
-    """Rebuild data/seed_model.joblib (run after changing a seed file)."""
-    return save(build_seed_model(), SHIPPED_MODEL)
 
 
 def reset_default() -> None:

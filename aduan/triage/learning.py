@@ -23,7 +23,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from sklearn.metrics import accuracy_score, f1_score
 
-from . import classifier, gazetteer
+from . import classifier, gazetteer, training
 from .history import Row
 from .models import TrainingRun, WeeklyAccuracy
 from .pii import mask
@@ -155,7 +155,7 @@ def import_history(pairs: list[tuple[Row, str]], city: str, holdout: float = HOL
     step("scoring the current model")
     before = score(classifier.default_model(city), test_texts, test_labels)
     step("training on part of the history")
-    trial = classifier.train_with_history([texts[i] for i in train_idx],
+    trial = training.train_with_history([texts[i] for i in train_idx],
                                           [labels[i] for i in train_idx], source="trial")
     after = score(trial, test_texts, test_labels)
 
@@ -174,7 +174,7 @@ def import_history(pairs: list[tuple[Row, str]], city: str, holdout: float = HOL
     place_after = _place_scores(trial_index, place_rows_test)
 
     step("training the final model")
-    model = classifier.train_with_history(texts, labels, source=f"import {city}")
+    model = training.train_with_history(texts, labels, source=f"import {city}")
     path = classifier.install(model, city)
     learned = gazetteer.learn([(_place_text(r), r.kelurahan) for _, r in placed], region_names,
                               everyday)
@@ -225,7 +225,7 @@ def nightly(examples: list[Example], city: str | None = None,
         run.note = f"too few recent corrections to judge a new model ({len(held)})"
     else:
         history_texts, history_labels = read_history(city)
-        new = classifier.train_with_history(history_texts + [e.text for e in rest],
+        new = training.train_with_history(history_texts + [e.text for e in rest],
                                             history_labels + [e.category for e in rest],
                                             source="nightly")
         texts, labels = [e.text for e in held], [e.category for e in held]

@@ -73,12 +73,17 @@ def region_names() -> frozenset[str]:
     """Every kecamatan, kelurahan/desa and kabupaten/kota name of the national list, as a
     lowercase key without spaces or punctuation ("tlogosarikulon")."""
     keys = set()
+    prefix, other = re.compile(r"^(?:kota|kabupaten|kab\.?)\s+"), re.compile(r"[^a-z0-9]")
     with WILAYAH_CSV.open(encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            if row["level"] == "provinsi":
+        next(handle)  # header: code,name,level,parent_code
+        for line in handle:  # split by hand: csv.DictReader costs half a second here
+            if '"' in line:
+                [[_code, name, level, _parent]] = csv.reader([line])
+            else:
+                _code, name, level, _parent = line.split(",", 3)
+            if level == "provinsi":
                 continue
-            name = re.sub(r"^(?:kota|kabupaten|kab\.?)\s+", "", row["name"].lower())
-            key = re.sub(r"[^a-z0-9]", "", name)
+            key = other.sub("", prefix.sub("", name.lower()))
             if len(key) >= 3:
                 keys.add(key)
     return frozenset(keys)

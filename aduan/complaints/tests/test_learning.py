@@ -20,7 +20,7 @@ def test_team_corrections_become_training_examples(city, persona, settings, tmp_
     assert pairs[masked] == "lainnya"
     assert "3372024107850003" not in " ".join(texts)
     call_command("triage_learn")
-    assert (tmp_path / "triage_model.joblib").exists()
+    assert (tmp_path / "triage_model.npz").exists()
     from aduan.triage import classifier
 
     classifier.reset_default()

@@ -1,6 +1,8 @@
+import numpy as np
 import pytest
 
-from aduan.triage import classifier
+from aduan.triage import classifier, training
+from aduan.triage.compiled import CompiledModel
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +41,7 @@ def test_confidences_are_probabilities(model):
 
 def test_unknown_category_refused():
     with pytest.raises(ValueError):
-        classifier.train(["a", "b"], ["jalan", "not_a_category"])
+        training.train(["a", "b"], ["jalan", "not_a_category"])
 
 
 def test_save_and_load_roundtrip(model, tmp_path):
@@ -47,3 +49,36 @@ def test_save_and_load_roundtrip(model, tmp_path):
     loaded = classifier.load(path)
     text = ["got mampet airnya meluap"]
     assert loaded.predict(text) == model.predict(text)
+
+
+def test_the_compiled_model_answers_exactly_as_the_trained_pipeline():
+    texts, labels = classifier.seed_examples()
+    texts, labels = texts[::4], labels[::4]
+    pipeline = training.build_pipeline(labels)
+    weights = training.class_weights(labels)
+    prepared = [classifier.prepare(t) for t in texts]
+    pipeline.fit(prepared, labels, model__sample_weight=[weights[y] for y in labels])
+    compiled = CompiledModel.from_pipeline(pipeline)
+    probe = [classifier.prepare(t) for t in (
+        "got mampet airnya meluap", "lampu jalan mati", "", "zzqx qqzz", "PKH tidak cair")]
+    assert np.allclose(compiled.predict_proba(probe), pipeline.predict_proba(probe),
+                       atol=1e-12)
+
+
+def test_the_shipped_model_is_current_and_used_without_training(settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    classifier.reset_default()
+    try:
+        saved = CompiledModel.load(classifier.SHIPPED_MODEL)
+        # stale after a seed file changed: run `aduan triage-train --ship`
+        assert saved.meta["seed_digest"] == classifier.seed_digest()
+        assert classifier.default_model().source == "seed"
+        assert not (tmp_path / "cache").exists()  # nothing trained at start
+    finally:
+        classifier.reset_default()
+
+
+def test_lainnya_is_not_a_catch_all(model):
+    [prediction] = model.predict(["Bersama ini saya mohon informasi tagihan PBB yang naik"])
+    assert prediction.category == "perizinan"
+    assert training.class_weights(["jalan", "lainnya"])["lainnya"] == 0.5

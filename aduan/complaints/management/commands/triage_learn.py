@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from aduan.complaints.learning import labelled_examples
-from aduan.triage import classifier
+from aduan.triage import classifier, training
 
 
 class Command(BaseCommand):
@@ -24,7 +24,7 @@ class Command(BaseCommand):
             texts, labels = texts + extra_texts, labels + extra_labels
             self.stdout.write(f"{len(extra_texts)} from {csv}")
         try:
-            classifier.retrain(texts, labels)
+            training.retrain(texts, labels)
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(f"Model saved to {classifier.model_path()}")

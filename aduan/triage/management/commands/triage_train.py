@@ -7,7 +7,7 @@ seed files: run it after changing a seed file (a test fails while it is stale)."
 
 from django.core.management.base import BaseCommand, CommandError
 
-from aduan.triage import classifier
+from aduan.triage import classifier, training
 
 
 class Command(BaseCommand):
@@ -21,14 +21,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if options["ship"]:
-            path = classifier.ship_seed_model()
+            path = training.ship_seed_model()
             self.stdout.write(f"seed model written to {path}")
             return
         if not options["csv"]:
             raise CommandError("--csv FILE is required (or --ship)")
         try:
             texts, labels = classifier.read_labelled_csv(options["csv"])
-            model = classifier.retrain(texts, labels, city=options["city"])
+            model = training.retrain(texts, labels, city=options["city"])
         except (OSError, ValueError) as error:
             raise CommandError(str(error)) from error
         self.stdout.write(
