@@ -52,6 +52,7 @@ GRIEVANCES = (
     "memaki", "dimaki", "tidak ramah", "judes", "galak", "sombong", "mengancam", "diancam",
     "intimidasi", "mengintimidasi", "menyalahgunakan", "penyalahgunaan", "tidak netral",
     "mangkir", "tidak disiplin", "seenaknya", "semena mena", "lambat melayani",
+    "tidak sopan", "kurang ajar", "tidak profesional",
 )
 
 # A mention and a grievance count together only within this many words of each other.

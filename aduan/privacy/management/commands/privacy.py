@@ -3,7 +3,6 @@ PDP (the public record stays, de-identified). Also `aduan privacy breach --since
 [--table X]` (whose data a time window touched) and `aduan privacy retention [--force]`."""
 
 import json
-import sys
 from datetime import datetime, time
 
 from django.core.management.base import BaseCommand, CommandError
@@ -44,8 +43,8 @@ class Command(BaseCommand):
         p.add_argument("--force", action="store_true", help="even if it ran within the hour")
 
     def progress(self, line: str) -> None:
-        sys.stderr.write(f"… {line}\n")
-        sys.stderr.flush()
+        self.stderr.write(f"… {line}")
+        self.stderr.flush()
 
     def handle(self, *args, **options):
         action = options["action"]

@@ -1,0 +1,112 @@
+"""The retention job removes what each city's policy says, reports it, and stores a run."""
+
+import io
+import logging
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from PIL import Image
+from PIL.ExifTags import IFD
+
+from aduan import worker
+from aduan.channels.models import ChannelAccount, InboundEvent
+from aduan.complaints.models import Complaint, Reporter
+from aduan.evidence.store import save_photo
+from aduan.evidence.tests.photos import camera_exif, encode, scene
+from aduan.privacy import retention
+from aduan.privacy.models import RetentionPolicy, RetentionRun
+from aduan.regions.models import Region
+
+from . import cases
+
+pytestmark = pytest.mark.django_db
+
+
+def _closed(complaint, days_ago):
+    Complaint.objects.filter(pk=complaint.pk).update(
+        status="closed", closed_at=timezone.now() - timedelta(days=days_ago), next_due=None)
+    return complaint
+
+
+def _gps_photo(complaint):
+    return save_photo(encode(scene(3), "JPEG", exif=camera_exif()), complaint=complaint,
+                      by_citizen=True)
+
+
+def _has_gps(photo) -> bool:
+    photo.refresh_from_db()
+    with photo.original.open("rb") as handle:
+        exif = Image.open(io.BytesIO(handle.read())).getexif()
+    return bool(exif.get_ifd(IFD.GPSInfo)) or photo.gps_lat is not None
+
+
+def _webhook(days_ago, n):
+    account = ChannelAccount.objects.get_or_create(kind="telegram", account_id="42",
+                                                   defaults={"token": "t"})[0]
+    return InboundEvent.objects.create(
+        account=account, provider_id=f"update-{n}", sender="5550001",
+        body='{"message": {"text": "Lampu mati, saya Siti 081298765432"}}',
+        received_at=timezone.now() - timedelta(days=days_ago))
+
+
+def test_defaults(db):
+    policy = RetentionPolicy.default()
+    assert (policy.webhook_body_days, policy.photo_original_days,
+            policy.reporter_contact_days) == (90, 365, 730)
+
+
+def test_the_job_removes_what_is_past_its_time(city, caplog):
+    old_hook, new_hook = _webhook(91, 1), _webhook(10, 2)
+    long_closed = _closed(cases.ordinary(), 400)
+    old_photo = _gps_photo(long_closed)
+    recently_closed = _closed(cases.road(), 30)
+    recent_photo = _gps_photo(recently_closed)
+    assert _has_gps(old_photo) and _has_gps(recent_photo)
+    gone = _closed(cases.confidential(), 800)  # Dewi: closed over two years ago
+    still_open = cases.about_rt()  # Bambang: open, however old
+    Complaint.objects.filter(pk=still_open.pk).update(
+        created_at=timezone.now() - timedelta(days=900))
+
+    with caplog.at_level(logging.INFO, logger="aduan.privacy"):
+        removed = retention.run()
+    # Only Dewi's contact goes: Siti's complaint closed 400 days ago (her photo's GPS goes,
+    # her contact stays two years), Agus's 30 days ago, Bambang's is still open.
+    assert removed == {"webhook_bodies": 1, "photo_originals": 1, "reporter_contacts": 1}
+    assert "webhook_bodies=1 photo_originals=1 reporter_contacts=1" in caplog.text
+    run = RetentionRun.objects.get()
+    assert run.removed == removed and run.finished_at is not None
+
+    old_hook.refresh_from_db()
+    new_hook.refresh_from_db()
+    assert old_hook.body == "" and "Siti" in new_hook.body
+    assert not _has_gps(old_photo) and _has_gps(recent_photo)
+    with old_photo.public.open("rb") as handle:
+        assert Image.open(io.BytesIO(handle.read())).size[0] > 0  # the public copy stays
+    dewi = Reporter.objects.get(pk=gone.reporter_id)
+    assert (dewi.name, dewi.phone, dewi.email) == ("", "", "")
+    assert Reporter.objects.get(pk=still_open.reporter_id).phone == cases.BAMBANG.phone
+    assert Reporter.objects.get(pk=long_closed.reporter_id).phone == cases.SITI.phone
+    gone.refresh_from_db()
+    assert gone.status == "closed" and gone.text_public  # the public record stays
+
+    assert retention.run() is None  # within the hour: nothing to do, no new run
+    again = retention.run(force=True)
+    assert again == {"webhook_bodies": 0, "photo_originals": 0, "reporter_contacts": 0}
+    assert RetentionRun.objects.count() == 2
+
+
+def test_a_city_sets_its_own_periods(city):
+    RetentionPolicy.objects.create(city=Region.objects.get(code="33.72"),
+                                   photo_original_days=30, reporter_contact_days=60)
+    complaint = _closed(cases.ordinary(), 40)
+    photo = _gps_photo(complaint)
+    removed = retention.run()
+    assert removed["photo_originals"] == 1 and removed["reporter_contacts"] >= 0
+    assert not _has_gps(photo)
+    # Siti's other complaints (none open) closed 40 days ago: under 60, so she stays.
+    assert Reporter.objects.get(pk=complaint.reporter_id).phone == cases.SITI.phone
+
+
+def test_the_worker_runs_it():
+    assert "aduan.privacy.retention.run" in worker.PERIODIC_JOBS
