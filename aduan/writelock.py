@@ -12,7 +12,7 @@ from contextlib import contextmanager
 
 from django.db import connection, transaction
 
-_SQLITE_WRITER = threading.Lock()
+SQLITE_WRITER = threading.Lock()
 
 
 @contextmanager
@@ -21,5 +21,5 @@ def writing():
         with transaction.atomic():
             yield
         return
-    with _SQLITE_WRITER, transaction.atomic():
+    with SQLITE_WRITER, transaction.atomic():
         yield
