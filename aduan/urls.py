@@ -1,10 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from aduan.complaints import views as citizen_views
-from aduan.guard import twofactor
 
 urlpatterns = [
     path("", citizen_views.home, name="home"),
