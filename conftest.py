@@ -42,9 +42,36 @@ def login(client, persona):
     def as_user(username: str):
         user = persona(username)
         client.force_login(user)
+        passed_second_factor(client, user)
         return user
 
     return as_user
+
+
+def passed_second_factor(client, user) -> None:
+    """For a persona who must use a second factor (admins, triage team, mayor's office):
+    give them an authenticator device and mark this session as having entered its code.
+    The real code entry is tested in aduan/guard/tests/test_two_factor.py."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from aduan.guard.twofactor import required
+
+    if not required(user):
+        return
+    device, _ = TOTPDevice.objects.get_or_create(user=user, confirmed=True,
+                                                 defaults={"name": "test"})
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    """pytest-django's admin_client, past the second factor admins must use."""
+    client.force_login(admin_user)
+    passed_second_factor(client, admin_user)
+    return client
 
 
 @pytest.fixture(autouse=True)
@@ -142,7 +169,17 @@ def phone_page(browser):
     return context.new_page()
 
 
+_TOTP_SECRETS: dict[tuple[str, str], str] = {}
+
+
 def browser_login(page, base: str, username: str) -> None:
+    """Log in through the real pages; personas who must use a second factor (tim, walikota,
+    admin) enrol on first login with a TOTP code computed from the secret the page shows,
+    and later enter a fresh code."""
+    import time
+
+    import pyotp
+
     from aduan.complaints.demo import PASSWORD
 
     page.goto(f"{base}/masuk/")
@@ -150,3 +187,16 @@ def browser_login(page, base: str, username: str) -> None:
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_load_state()
+    if "/masuk/2fa/" in page.url:
+        secret = page.inner_text("#otp-secret").replace(" ", "")
+        _TOTP_SECRETS[(base, username)] = secret
+        page.fill("#id_token", pyotp.TOTP(secret).now())
+        page.click("#otp-enrol button[type=submit]")
+        page.wait_for_load_state()
+        page.click("#otp-continue")
+        page.wait_for_load_state()
+    elif "/masuk/kode/" in page.url:
+        secret = _TOTP_SECRETS[(base, username)]
+        page.fill("#id_token", pyotp.TOTP(secret).at(time.time() + 30))  # not the used one
+        page.click("#otp-verify button[type=submit]")
+        page.wait_for_load_state()

@@ -5,6 +5,7 @@ import logging
 import re
 
 _PATTERNS = [
+    (re.compile(r"((?:api_key|token|secret|password)=)[^&\s\"']+", re.IGNORECASE), r"\1[KEY]"),
     (re.compile(r"(/lacak/)[\w-]{8,}"), r"\1[TOKEN]"),
     (re.compile(r"(?<![\w.])\d{4}[ .-]?\d{4}[ .-]?\d{4}[ .-]?\d{4}(?![\w.])"), "[NIK/KK]"),
     (re.compile(r"(?<![\w+])(?:\+?62|0)[ .-]?8\d{1,3}(?:[ .-]?\d{2,5}){2,4}(?!\d)"),

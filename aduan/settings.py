@@ -29,6 +29,7 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 DATA_DIR = Path(env("ADUAN_DATA_DIR", "./var")).resolve()
 DEBUG = env_bool("ADUAN_DEBUG")
+DEMO = env_bool("ADUAN_DEMO")  # set by `aduan demo` only
 TESTING = env_bool("ADUAN_TESTING") or "pytest" in sys.modules
 
 PLACEHOLDER_SECRETS = {"", "change-me", "changeme", "secret", "placeholder"}
@@ -76,6 +77,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "template_partials",
     "django_tasks",
     "django_tasks_db",
@@ -91,6 +95,7 @@ INSTALLED_APPS = [
     "aduan.open311",
     "aduan.api",
     "aduan.privacy",
+    "aduan.guard",
 ]
 
 MIDDLEWARE = [
@@ -101,6 +106,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "aduan.guard.middleware.SessionLimitMiddleware",
+    "aduan.guard.middleware.ThrottleMiddleware",
+    "aduan.guard.middleware.SecondFactorMiddleware",
+    "aduan.guard.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -121,6 +131,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "aduan.dashboard.context.access",
+                "aduan.guard.context.security",
             ],
         },
     }
@@ -171,8 +182,11 @@ ADUAN_JOB_MAX_ATTEMPTS = int(env("ADUAN_JOB_MAX_ATTEMPTS", "5"))
 ADUAN_WORKER_POLL_SECONDS = float(env("ADUAN_WORKER_POLL_SECONDS", "0.2"))
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "staff:home"
@@ -253,9 +267,45 @@ CONTENT_SECURITY_POLICY = {
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
-if not DEBUG and PUBLIC_URL.startswith("https://"):
+HTTPS = not DEBUG and PUBLIC_URL.startswith("https://")
+if HTTPS:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
+    SECURE_HSTS_SECONDS = int(env("ADUAN_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("ADUAN_HSTS_SUBDOMAINS")
+    SECURE_HSTS_PRELOAD = False
+    # The TLS-terminating proxy in front of `aduan serve` must set this header itself.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Staff logins (aduan/guard): one working day per session, an idle timeout, and a second
+# factor (TOTP + recovery codes) for admins, the triage team and the mayor's office. The
+# demo (`aduan demo`, plain http) says on every staff page that it does not require one.
+SESSION_COOKIE_AGE = int(env("ADUAN_SESSION_HOURS", "9")) * 3600
+ADUAN_SESSION_IDLE_MINUTES = int(env("ADUAN_SESSION_IDLE_MINUTES", "60"))
+ADUAN_2FA_REQUIRED = env_bool("ADUAN_2FA_REQUIRED", default=not (DEMO and not HTTPS))
+OTP_TOTP_ISSUER = "Aduan"
+ADUAN_METRICS_TOKEN = env("ADUAN_METRICS_TOKEN")
+
+# Abuse limits (aduan/guard/throttle.py): "count/period" per client address and per
+# reporter or API key; the counters live in the shared cache below.
+ADUAN_RATE_COMPLAINT_IP = env("ADUAN_RATE_COMPLAINT_IP", "60/h")
+ADUAN_RATE_COMPLAINT_REPORTER = env("ADUAN_RATE_COMPLAINT_REPORTER", "10/h")
+ADUAN_RATE_TRACKING = env("ADUAN_RATE_TRACKING", "300/m")
+ADUAN_RATE_API = env("ADUAN_RATE_API", "300/m")
+ADUAN_RATE_LOGIN_FAILURES = env("ADUAN_RATE_LOGIN_FAILURES", "5/15m")
+ADUAN_PROXY_COUNT = int(env("ADUAN_PROXY_COUNT", "0"))  # trusted proxies setting X-Forwarded-For
+REDIS_URL = env("ADUAN_REDIS_URL")  # optional: counters in Redis (needs `pip install redis`)
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": REDIS_URL}}
+
+# Input limits (aduan/guard/limits.py).
+ADUAN_MAX_TEXT_CHARS = int(env("ADUAN_MAX_TEXT_CHARS", "10000"))
+ADUAN_MAX_ID_CHARS = int(env("ADUAN_MAX_ID_CHARS", "200"))
+ADUAN_MAX_MESSAGES_PER_EVENT = int(env("ADUAN_MAX_MESSAGES_PER_EVENT", "100"))
+ADUAN_MAX_MESSAGES_PER_SENDER_HOUR = int(env("ADUAN_MAX_MESSAGES_PER_SENDER_HOUR", "30"))
 
 LOGGING = {
     "version": 1,

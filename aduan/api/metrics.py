@@ -1,11 +1,15 @@
 """`/metrics` in the Prometheus text format: a few aggregate queries, no personal data."""
 
+import hmac
+
+from django.conf import settings
 from django.db.models import Count
 from django.http import HttpResponse
 from django.urls import path
 from django.utils import timezone
 
 from aduan.complaints.models import Complaint, Status
+from aduan.guard import refusals
 from aduan.jobs.queue import counts as job_counts
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
@@ -54,10 +58,27 @@ def render() -> str:
             "Open complaints without a next deadline (should be 0).", [({}, unowned)])
     _channel_samples(lines)
     _job_samples(lines)
+    _family(lines, "aduan_refused_inputs_total", "counter",
+            "Inputs refused (bad, hostile or over a limit), by source and reason.",
+            [({"source": src, "reason": why}, n) for src, why, n in refusals.counts()])
     return "\n".join(lines) + "\n"
 
 
+def _allowed(request) -> bool:
+    """`Authorization: Bearer <ADUAN_METRICS_TOKEN>`; without a token set, only the demo
+    and debug runs answer (the numbers say how the city works, and how it is attacked)."""
+    token = settings.ADUAN_METRICS_TOKEN
+    if not token:
+        return settings.DEBUG or settings.DEMO
+    given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    return hmac.compare_digest(given.encode(), token.encode())
+
+
 def metrics(request):
+    if not _allowed(request):
+        return HttpResponse("metrics need Authorization: Bearer <ADUAN_METRICS_TOKEN>\n",
+                            status=401 if settings.ADUAN_METRICS_TOKEN else 403,
+                            content_type="text/plain", headers={"WWW-Authenticate": "Bearer"})
     return HttpResponse(render(), content_type=CONTENT_TYPE)
 
 

@@ -24,6 +24,10 @@ def _json(schema: dict, description: str = "OK") -> dict:
 
 
 ERROR = _json(_ref("Error"), "Error")
+TOO_MANY = {**_json(_ref("Error"), "Too many requests from this address, reporter or key "
+                    "(aduan/guard/throttle.py)"),
+            "headers": {"Retry-After": {"description": "Seconds to wait.",
+                                        "schema": {"type": "integer", "minimum": 1}}}}
 OPEN311_ERROR = _json({"type": "array", "items": _ref("Open311Error")}, "Open311 error")
 PAGING = [
     _query("page", "Page number, from 1.", "integer", minimum=1, default=1),
@@ -34,8 +38,8 @@ FILTERS = [
     _query("status", "Comma list of statuses; `open` and `closed` are groups."),
     _query("category", "Comma list of category codes."),
     _query("kelurahan", "Comma list of kelurahan region codes (e.g. 33.72.02.1007)."),
-    _query("since", "Only complaints updated at or after this ISO 8601 date-time.",
-           format="date-time"),
+    _query("since", "Only complaints updated at or after this ISO 8601 date-time "
+           "(years 1970 to 2200).", format="date-time"),
 ]
 FMT = {"name": "format", "in": "path", "required": True,
        "schema": {"type": "string", "enum": ["json", "xml"]},
@@ -185,9 +189,14 @@ SCHEMAS = {
         "description": "Also accepted as application/x-www-form-urlencoded. A location is "
                        "required: lat and long, or address_string, or address_id.",
         "properties": {
-            "api_key": {"type": "string"}, "service_code": {"type": "string"},
-            "lat": {"type": "number"}, "long": {"type": "number"},
-            "address_string": {"type": "string"}, "address_id": {"type": "string"},
+            "service_code": {"type": "string", "maxLength": 40},
+            "api_key": {"type": "string", "description": "Only here, in the body: an "
+                        "api_key in the URL is refused (400) so it never reaches logs."},
+            "lat": {"type": "number", "minimum": -11.5, "maximum": 6.5,
+                    "description": "Inside Indonesia, with long."},
+            "long": {"type": "number", "minimum": 94.5, "maximum": 141.5},
+            "address_string": {"type": "string", "maxLength": 300},
+            "address_id": {"type": "string", "maxLength": 100},
             "email": {"type": "string", "format": "email"}, "device_id": {"type": "string"},
             "account_id": {"type": "string"}, "first_name": {"type": "string"},
             "last_name": {"type": "string"}, "phone": {"type": "string"},
@@ -246,7 +255,7 @@ PATHS = {
         "operationId": "getStats", "tags": ["public"],
         "summary": "Counts by status and category; median hours to first response.",
         "parameters": [_query("since", "Only complaints received at or after this "
-                                       "date-time.", format="date-time")],
+                                       "date-time (years 1970 to 2200).", format="date-time")],
         "responses": {"200": _json(_ref("Stats")), "400": ERROR},
     }},
     "/api/v1/me/queue": {"get": {
@@ -255,7 +264,9 @@ PATHS = {
                    "by default, soonest deadline first.",
         "security": [{"session": []}, {"bearer": []}],
         "parameters": FILTERS + PAGING,
-        "responses": {"200": _json(_paged("QueueItem")), "400": ERROR, "401": ERROR},
+        "responses": {"200": _json(_paged("QueueItem")), "400": ERROR, "401": ERROR,
+                      "403": _json(_ref("Error"), "A session that has not passed the second "
+                                   "factor its user must use")},
     }},
     "/api/v1/openapi.json": {"get": {
         "operationId": "openapi", "tags": ["meta"], "summary": "This document.",
@@ -286,8 +297,9 @@ PATHS = {
                 FMT,
                 _query("service_request_id", "Comma list of references; overrides the rest."),
                 _query("service_code", "Comma list of service codes."),
-                _query("start_date", "W3C date-time.", format="date-time"),
-                _query("end_date", "W3C date-time.", format="date-time"),
+                _query("start_date", "W3C date-time (years 1970 to 2200).",
+                       format="date-time"),
+                _query("end_date", "W3C date-time (years 1970 to 2200).", format="date-time"),
                 _query("status", "open, closed or open,closed."),
                 _query("page", "Page number (extension).", "integer", minimum=1),
                 _query("page_size", "Rows per page, default 100, at most 1000 (extension).",
@@ -317,11 +329,21 @@ PATHS = {
     }},
     "/metrics": {"get": {
         "operationId": "metrics", "tags": ["meta"],
-        "summary": "Prometheus text format: complaints by status, overdue, channel queues.",
+        "summary": "Prometheus text format: complaints by status, overdue, channel queues, "
+                   "refused inputs.",
+        "security": [{"metrics": []}],
         "responses": {"200": {"description": "OK",
-                              "content": {"text/plain": {"schema": {"type": "string"}}}}},
+                              "content": {"text/plain": {"schema": {"type": "string"}}}},
+                      "401": {"description": "Missing or wrong ADUAN_METRICS_TOKEN"},
+                      "403": {"description": "No ADUAN_METRICS_TOKEN is configured"}},
     }},
 }
+
+
+for _path, _item in PATHS.items():  # everything under /api/v1 and /open311/v2 is rate-limited
+    if _path != "/metrics":
+        for _operation in _item.values():
+            _operation["responses"].setdefault("429", TOO_MANY)
 
 
 def document() -> dict:
@@ -340,6 +362,8 @@ def document() -> dict:
             "schemas": SCHEMAS,
             "securitySchemes": {
                 "session": {"type": "apiKey", "in": "cookie", "name": "sessionid"},
+                "metrics": {"type": "http", "scheme": "bearer",
+                            "description": "The ADUAN_METRICS_TOKEN setting."},
                 "bearer": {"type": "http", "scheme": "bearer",
                            "description": "An API key issued with `aduan api-key NAME "
                                           "--user USERNAME`."},

@@ -7,11 +7,10 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, DurationField, ExpressionWrapper, F
 from django.http import JsonResponse
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET
 
 from aduan.complaints.models import OPEN, Category, Complaint, Status
+from aduan.guard import limits
 from aduan.org.access import access_for
 from aduan.regions.models import Region
 
@@ -108,16 +107,10 @@ def _int(request, name: str, default: int, maximum: int | None = None) -> int:
 
 
 def _datetime(request, name: str):
-    raw = request.GET.get(name, "").strip()
-    if not raw:
-        return None
     try:
-        value = parse_datetime(raw.replace(" ", "+"))
-    except ValueError:  # well-formed but impossible, e.g. 2026-02-30
-        value = None
-    if value is None:
-        raise BadRequest(f"{name} must be an ISO 8601 date-time, e.g. 2026-01-31T00:00:00+07:00")
-    return timezone.make_aware(value) if timezone.is_naive(value) else value
+        return limits.parse_when(request.GET.get(name, ""))
+    except ValueError as exc:
+        raise BadRequest(f"{name}: {exc}") from None
 
 
 def _list(request, name: str) -> list[str]:

@@ -9,12 +9,16 @@ import logging
 import threading
 from contextlib import nullcontext
 from contextvars import ContextVar
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from aduan.guard import limits, refusals
+
 from .models import ChannelAccount, InboundEvent, OutboxMessage
-from .types import ChatMessage, DeliveryStatus, Parsed
+from .types import ChatMessage, DeliveryStatus, Malformed, Parsed
 
 logger = logging.getLogger("aduan.channels")
 
@@ -29,21 +33,43 @@ DELIVERY_RANK = {"sent": 1, "delivered": 2, "read": 3}
 _SQLITE_WRITER = threading.Lock()
 
 
-def account_for(kind: str, account_id: str, *, create: bool = False) -> ChannelAccount | None:
-    """The account a payload names. A signed Meta payload for an account we have not
-    registered yet is ours by definition (signed with our app secret): register it
-    without a token so nothing is lost; replies park until staff add the token."""
-    account = ChannelAccount.objects.filter(kind=kind, account_id=account_id).first()
-    if account is None and create:
-        account, _ = ChannelAccount.objects.get_or_create(
-            kind=kind, account_id=account_id,
-            defaults={"name": f"{kind} {account_id} (otomatis)", "settings": {"auto": True}})
-    return account
+def account_for(kind: str, account_id: str) -> ChannelAccount | None:
+    """The registered account a payload names. Accounts are registered by staff
+    (`aduan channels add`), never by a payload: an unknown id is refused and recorded."""
+    if limits.id_problem(account_id):
+        return None
+    return ChannelAccount.objects.filter(kind=kind, account_id=account_id).first()
 
 
-def store(kind: str, body: str, parsed: Parsed, account: ChannelAccount | None = None,
-          *, create_accounts: bool = False) -> int:
-    """Store each new message and queue its job; apply statuses. Returns how many are new."""
+def refuse_event(kind: str, parsed: Parsed) -> None:
+    """A whole delivery we do not store (400): raise Malformed, after recording why."""
+    if len(parsed.messages) > settings.ADUAN_MAX_MESSAGES_PER_EVENT:
+        refusals.record(kind, "too_many_messages")
+        raise Malformed(f"more than {settings.ADUAN_MAX_MESSAGES_PER_EVENT} messages in one event")
+    for msg in parsed.messages:  # text a database cannot take: the body is bad, not a message
+        reason = limits.message_problem(msg)
+        if reason and reason.startswith("unstorable"):
+            refusals.record(kind, reason)
+            raise Malformed("text no database can store (e.g. a lone surrogate or NUL)")
+
+
+def _over_hourly_limit(account: ChannelAccount, sender: str, now) -> bool:
+    recent = InboundEvent.objects.filter(account=account, sender=sender[:200],
+                                         received_at__gte=now - timedelta(hours=1))
+    return recent.count() >= settings.ADUAN_MAX_MESSAGES_PER_SENDER_HOUR
+
+
+def store(kind: str, body: str, parsed: Parsed, account: ChannelAccount | None = None) -> int:
+    """Store each new message and queue its job; apply statuses. Returns how many are new.
+
+    Refused, recorded and not stored (guard.limits): a delivery with too many messages or
+    unstorable text (Malformed: the caller answers 400); a message whose ids, text or
+    place break a limit, for an unknown account, or past its sender's hourly limit (the
+    rest of the delivery is stored and answered 200)."""
+    if not limits.storable(body):
+        refusals.record(kind, "unstorable_text")
+        raise Malformed("the body holds text no database can store")
+    refuse_event(kind, parsed)
     from .tasks import process_inbound
 
     new = 0
@@ -55,11 +81,17 @@ def store(kind: str, body: str, parsed: Parsed, account: ChannelAccount | None =
             acct = account
             if acct is None:
                 if msg.account_id not in accounts:
-                    accounts[msg.account_id] = account_for(kind, msg.account_id,
-                                                           create=create_accounts)
+                    accounts[msg.account_id] = account_for(kind, msg.account_id)
                 acct = accounts[msg.account_id]
             if acct is None or not acct.is_active:
-                logger.info("%s event for unknown or inactive account ignored", kind)
+                refusals.record(kind, "unknown_account")
+                continue
+            reason = limits.message_problem(msg)
+            if reason:
+                refusals.record(kind, reason)
+                continue
+            if _over_hourly_limit(acct, msg.sender, now):
+                refusals.record(kind, "sender_hourly_limit")
                 continue
             try:
                 with transaction.atomic():

@@ -3,6 +3,8 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from aduan.guard import limits
+
 MAX_DESCRIPTION = 4000
 
 
@@ -30,6 +32,8 @@ class ServiceRequestForm(forms.Form):
         if (lat is None) != (lng is None) and "lat" not in self.errors \
                 and "long" not in self.errors:
             raise ValidationError("lat and long must be sent together")
+        if lat is not None and lng is not None and not limits.in_indonesia(lat, lng):
+            raise ValidationError("lat and long must be a point inside Indonesia")
         if lat is None and not data.get("address_string") and not data.get("address_id") \
                 and not self.errors:
             raise ValidationError("a location is required: lat and long, address_string "

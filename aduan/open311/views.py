@@ -11,13 +11,13 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from aduan.api import public
 from aduan.api.models import ApiKey
 from aduan.complaints.models import OPEN, TERMINAL, Category, Complaint
+from aduan.guard import limits, refusals
 
 from .forms import ServiceRequestForm
 from .render import error, respond
@@ -120,16 +120,10 @@ def _dates(request):
     """(start, end) from start_date/end_date, defaulting to the most recent 90 days."""
     parsed = {}
     for name in ("start_date", "end_date"):
-        raw = request.GET.get(name, "").strip()
-        if not raw:
-            parsed[name] = None
-            continue
-        value = parse_datetime(raw.replace(" ", "+"))
-        if value is None:
-            raise ValueError(f"{name} must be a W3C date-time, e.g. 2026-01-01T00:00:00Z")
-        if timezone.is_naive(value):
-            value = timezone.make_aware(value)
-        parsed[name] = value
+        try:
+            parsed[name] = limits.parse_when(request.GET.get(name, ""))
+        except ValueError as exc:
+            raise ValueError(f"{name}: {exc}") from None
     end = parsed["end_date"] or timezone.now()
     start = parsed["start_date"] or end - timedelta(days=DEFAULT_DAYS)
     if parsed["start_date"] and not parsed["end_date"]:
@@ -190,6 +184,10 @@ def _body(request) -> dict:
         data = json.loads(request.body or b"{}")
         if not isinstance(data, dict):
             raise ValueError("the JSON body must be an object")
+        reason = limits.payload_problem(data)
+        if reason:
+            refusals.record("open311", reason)
+            raise ValueError(reason)
         return {k: ("" if v is None else str(v) if not isinstance(v, str) else v)
                 for k, v in data.items()}
     return request.POST.dict()
@@ -200,7 +198,10 @@ def _create(request, fmt):
         data = _body(request)
     except (ValueError, UnicodeDecodeError, RecursionError):
         return error(fmt, 400, "the body is not valid JSON")
-    key = ApiKey.objects.for_key(data.get("api_key") or request.GET.get("api_key"))
+    if "api_key" in request.GET:  # keys in URLs end up in logs and browser histories
+        refusals.record("open311", "api_key_in_url")
+        return error(fmt, 400, "send api_key in the POST body, not in the URL")
+    key = ApiKey.objects.for_key(data.get("api_key"))
     if key is None:
         return error(fmt, 403, "api_key is missing or not valid")
     form = ServiceRequestForm(data)

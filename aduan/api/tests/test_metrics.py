@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+import pytest
 from django.utils import timezone
 
 from aduan.complaints.models import Complaint, Status
@@ -16,10 +17,19 @@ def parse(text: str) -> dict[str, float]:
     return samples
 
 
+TOKEN = "prometheus-scrape-token"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+
+
+@pytest.fixture(autouse=True)
+def _token(settings):
+    settings.ADUAN_METRICS_TOKEN = TOKEN
+
+
 def test_metrics(client, city):
     late = city["complaints"][0]
     Complaint.objects.filter(pk=late.pk).update(next_due=timezone.now() - timedelta(hours=1))
-    response = client.get("/metrics")
+    response = client.get("/metrics", headers=AUTH)
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/plain; version=0.0.4")
     text = response.content.decode()
@@ -37,5 +47,5 @@ def test_metrics(client, city):
 
 
 def test_metrics_are_cheap(client, db, django_assert_max_num_queries):
-    with django_assert_max_num_queries(7):
-        assert client.get("/metrics").status_code == 200
+    with django_assert_max_num_queries(8):  # + refused-input counters
+        assert client.get("/metrics", headers=AUTH).status_code == 200

@@ -47,7 +47,9 @@ def webhook(request):
     except (ValueError, Malformed, RecursionError, OverflowError) as exc:
         return JsonResponse({"error": f"malformed: {exc}"[:200]}, status=400)
     try:
-        store(channel.kind, text, parsed, create_accounts=True)
+        store(channel.kind, text, parsed)
+    except Malformed as exc:  # refused and recorded by store (guard.limits)
+        return JsonResponse({"error": f"malformed: {exc}"[:200]}, status=400)
     except (UnicodeError, DataError):  # e.g. a lone surrogate in an id: bad input
         return JsonResponse({"error": "malformed: unstorable text"}, status=400)
     except DatabaseError:

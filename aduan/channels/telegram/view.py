@@ -42,6 +42,8 @@ def webhook(request, channel_id: int):
         return JsonResponse({"error": f"malformed: {exc}"[:200]}, status=400)
     try:
         store("telegram", text, parsed, account=account)
+    except Malformed as exc:  # refused and recorded by store (guard.limits)
+        return JsonResponse({"error": f"malformed: {exc}"[:200]}, status=400)
     except (UnicodeError, DataError):  # e.g. a lone surrogate in an id: bad input
         return JsonResponse({"error": "malformed: unstorable text"}, status=400)
     except DatabaseError:

@@ -111,16 +111,17 @@ def test_ignored_events_answer_200_and_store_nothing(client, wa_account, graph, 
     assert InboundEvent.objects.count() == 0
 
 
-def test_unknown_account_is_registered_without_token_and_replies_park(client, surakarta,
-                                                                      graph):
+def test_unknown_account_is_refused_recorded_and_answered_200(client, surakarta, graph):
+    """Accounts are registered by staff, never by a payload (issue 11): the event is
+    deliberately ignored (200, per the channel contract), logged and counted."""
     from aduan.channels.models import ChannelAccount
+    from aduan.guard.models import Refusal
 
     assert post_meta(client, TEXT).status_code == 200
     drain()
-    account = ChannelAccount.objects.get()
-    assert account.account_id == "106540352242922" and account.token == ""
-    assert Complaint.objects.count() == 1
-    assert OutboxMessage.objects.get().status == "parked"
+    assert not ChannelAccount.objects.exists()
+    assert not InboundEvent.objects.exists() and not Complaint.objects.exists()
+    assert Refusal.objects.get(source="whatsapp", reason="unknown_account").count == 1
     assert graph.sent() == []
 
 

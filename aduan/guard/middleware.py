@@ -1,0 +1,123 @@
+"""Request guards: rate limits by path, the second factor on staff paths, session length
+and idle timeout, and no caching of anything a logged-in user sees."""
+
+import re
+import time
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
+from django.utils.http import urlencode
+
+from . import throttle, twofactor
+
+STAFF_PATHS = re.compile(r"^/(petugas|admin|api/v1/me)(/|$)")
+TWO_FACTOR_PATHS = re.compile(r"^/(masuk|keluar)(/|$)")
+
+
+def _bearer(request) -> str:
+    header = request.headers.get("Authorization", "")
+    return f"key:{header[7:][:80]}" if header.startswith("Bearer ") else ""
+
+
+def _open311_reporter(request) -> str:
+    return throttle.reporter_from_post(request) or (
+        f"account:{request.POST.get('account_id', '')[:100]}"
+        if request.POST.get("account_id") else "")
+
+
+# (path, methods or None for all, [(key function, rate setting)], JSON answer, group).
+# Addresses get generous rates: mobile carriers put many citizens behind one address.
+RULES = [
+    (re.compile(r"^/aduan/baru/$"), {"POST"},
+     [(throttle.client_ip, "ADUAN_RATE_COMPLAINT_IP"),
+      (throttle.reporter_from_post, "ADUAN_RATE_COMPLAINT_REPORTER")], False, "complaint_form"),
+    (re.compile(r"^/open311/v2/requests\.(json|xml)$"), {"POST"},
+     [(throttle.client_ip, "ADUAN_RATE_COMPLAINT_IP"),
+      (_open311_reporter, "ADUAN_RATE_COMPLAINT_REPORTER")], True, "open311_post"),
+    (re.compile(r"^/(lacak/|aduan/(?!baru/))"), None,
+     [(throttle.client_ip, "ADUAN_RATE_TRACKING")], False, "tracking"),
+    (re.compile(r"^/(api/v1|open311/v2)/"), None,
+     [(throttle.client_ip, "ADUAN_RATE_API"), (_bearer, "ADUAN_RATE_API")], True, "api"),
+]
+
+
+class ThrottleMiddleware:
+    """The first matching rule counts the request per client address (and per reporter or
+    API key); over the rate: 429 with Retry-After. Counters live in the shared cache."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        for pattern, methods, keys, json, group in RULES:
+            if not pattern.match(request.path) or (methods and request.method not in methods):
+                continue
+            waits = [throttle.hit(f"{group}:{i}:{value}", getattr(settings, setting))
+                     for i, (key, setting) in enumerate(keys) if (value := key(request))]
+            wait = max((w for w in waits if w), default=None)
+            if wait:
+                return throttle.too_many(request, wait, json=json, source=group)
+            break
+        return self.get_response(request)
+
+
+class SessionLimitMiddleware:
+    """A staff session lasts one working day (SESSION_COOKIE_AGE) and ends after
+    ADUAN_SESSION_IDLE_MINUTES without a request."""
+
+    KEY = "aduan_seen"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = int(time.time())
+            seen = request.session.get(self.KEY)
+            if seen is not None and now - seen > settings.ADUAN_SESSION_IDLE_MINUTES * 60:
+                logout(request)
+                return redirect(f"{reverse('login')}?{urlencode({'next': request.path})}")
+            if seen is None or now - seen > 60:  # one session write a minute at most
+                request.session[self.KEY] = now
+        return self.get_response(request)
+
+
+class SecondFactorMiddleware:
+    """On staff paths a user with a device must have entered a code this session; a user
+    who must have one (twofactor.required) and has none is sent to enrol. API calls with a
+    Bearer key are not sessions and are not affected."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if (user.is_authenticated and STAFF_PATHS.match(request.path)
+                and not user.is_verified() and not _bearer(request)):
+            has_device = twofactor.django_otp.user_has_device(user)
+            if has_device or twofactor.required(user):
+                if request.path.startswith("/api/"):
+                    return JsonResponse({"error": {"status": 403, "detail":
+                                                   "second factor required"}}, status=403)
+                target = "guard:verify" if has_device else "guard:enrol"
+                return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
+        return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """Staff pages, login pages and anything shown to a logged-in user: never cached."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (STAFF_PATHS.match(request.path) or TWO_FACTOR_PATHS.match(request.path)
+                or getattr(request, "user", None) is not None
+                and request.user.is_authenticated):
+            add_never_cache_headers(response)
+        return response
