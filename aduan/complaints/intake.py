@@ -83,7 +83,9 @@ def places():
 
     from aduan.triage.place import PlaceIndex
 
-    key = tuple(Region.objects.aggregate(n=Count("code"), last=Max("code")).values())
+    # Whether the region list changed is asked once a minute (lookups), not per complaint.
+    key = lookups.memo(("region-list",), lambda: tuple(
+        Region.objects.aggregate(n=Count("code"), last=Max("code")).values()))
     if _places is None or _places[0] != key:
         _places = (key, PlaceIndex.from_db())
     return _places[1]

@@ -46,8 +46,6 @@ def new(request):
             photos=data["photo_bytes"],
         )
         complaint = open_complaint(msg)
-        request.session.setdefault("my_complaints", []).append(complaint.token)
-        request.session.modified = True
         messages.success(request, _("Aduan terkirim. Simpan nomor dan tautan ini untuk memantau."))
         return redirect("citizen:track", token=complaint.token)
     return render(request, "citizen/new.html", {"form": form})
