@@ -35,7 +35,7 @@ def active_officials() -> QuerySet:
 
 
 CACHE_SECONDS = 30
-_cache: dict = {"at": -1e9, "ids": frozenset()}
+_cache: dict = {"at": -1e9, "ids": frozenset(), "nearest": {}}
 
 
 def staffed_unit_ids() -> frozenset[int]:
@@ -46,7 +46,7 @@ def staffed_unit_ids() -> frozenset[int]:
     # Tests roll back without signals, so they always read afresh.
     if now - _cache["at"] > CACHE_SECONDS or getattr(settings, "TESTING", False):
         ids = active_officials().values_list("unit_id", flat=True).distinct()
-        _cache.update(ids=frozenset(ids), at=now)
+        _cache.update(ids=frozenset(ids), at=now, nearest={})
     return _cache["ids"]
 
 
@@ -57,6 +57,7 @@ def forget(**kwargs) -> None:
 post_save.connect(forget, sender=Official, dispatch_uid="staffing-official-saved")
 post_delete.connect(forget, sender=Official, dispatch_uid="staffing-official-deleted")
 post_save.connect(forget, sender=settings.AUTH_USER_MODEL, dispatch_uid="staffing-user-saved")
+post_save.connect(forget, sender=Unit, dispatch_uid="staffing-unit-saved")
 
 
 def unstaffed_units(units: QuerySet | None = None) -> QuerySet:
@@ -72,11 +73,20 @@ def is_staffed(unit: Unit) -> bool:
 
 def nearest_staffed(unit: Unit) -> tuple[Unit | None, list[Unit]]:
     """The unit itself or its nearest active ancestor with an active official, and the
-    units passed over on the way (one query). (None, chain) when nobody above answers."""
+    units passed over on the way (one query, then remembered with the staffed units).
+    (None, chain) when nobody above answers."""
+    staffed = staffed_unit_ids()
+    key = (unit.pk, unit.path)
+    if key not in _cache["nearest"]:
+        _cache["nearest"][key] = _nearest(unit, staffed)
+    found, skipped = _cache["nearest"][key]
+    return found, list(skipped)
+
+
+def _nearest(unit: Unit, staffed: frozenset[int]) -> tuple[Unit | None, list[Unit]]:
     codes = [c for c in unit.path.split("/") if c]
     chain = {u.code: u for u in Unit.objects.filter(code__in=codes)}
     ordered = [chain[c] for c in reversed(codes) if c in chain]  # the unit first, then up
-    staffed = staffed_unit_ids()
     skipped = []
     for candidate in ordered:
         if candidate.is_active and candidate.pk in staffed:

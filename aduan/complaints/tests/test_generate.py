@@ -92,3 +92,20 @@ def test_resolutions_carry_an_after_photo_and_owners_can_answer(history):
         assert event.data["to"] in staffed  # routing never picked an unstaffed unit
     some = Photo.objects.filter(tag="after").first()
     assert some.public.storage.exists(some.public.name)
+
+
+def test_the_command_reports_its_rate_and_fills_the_dashboard_figures(city):
+    from io import StringIO
+
+    out = StringIO()
+    call_command("generate", complaints=120, days=30, seed=3, quiet=True, stdout=out)
+    assert "120 aduan" in out.getvalue() and "aduan/detik" in out.getvalue()
+    assert Complaint.objects.count() == len(city["complaints"]) + 120
+    call_command("sla_audit", stdout=StringIO())  # exit 0: nothing open without an owner
+
+
+def test_bad_arguments_are_refused(city):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError):
+        call_command("generate", complaints=-1, days=30)

@@ -28,12 +28,11 @@ class Command(BaseCommand):
         if not demo.is_loaded():
             self.stdout.write("Loading Surakarta (regions, units, categories, demo people)...")
             demo.load_demo()
-            if history > 0:
-                from aduan.complaints.generate import generate
+            if history > 0:  # months of activity on every page from the first start
+                from django.core.management import call_command
 
-                result = generate(history, 120, seed=2026)
-                self.stdout.write(f"Added {result.complaints} past complaints over 120 days "
-                                  f"({result.seconds:.1f} s).")
+                call_command("generate", complaints=history, days=120, seed=2026, quiet=True,
+                             stdout=self.stdout)
         self.stdout.write(f"\nDemo logins (password for all: {demo.PASSWORD}):")
         for p in demo.PERSONAS:
             self.stdout.write(f"  {p.username:<16} {p.title}")
