@@ -5,6 +5,7 @@ import csv
 import json
 import os
 import random
+import resource
 import subprocess
 import sys
 import tempfile
@@ -186,10 +187,14 @@ def first_answer() -> None:
     with tempfile.TemporaryDirectory() as folder:
         env = {**os.environ, "ADUAN_DATA_DIR": folder}
         env.pop("DATABASE_URL", None)
-        for label in ("fresh data folder", "second run"):
+        for label in ("fresh data folder: creates the database", "second run"):
             start = time.perf_counter()
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
             done = subprocess.run([str(aduan), "triage"], input=line, env=env, text=True,
                                   capture_output=True, timeout=120, check=True)
             seconds = time.perf_counter() - start
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
             assert done.stdout.strip(), done.stderr
-            print(f"  `aduan triage` first line ({label}): {seconds:.2f}s")
+            print(f"  `aduan triage` answer to one line ({label}): {seconds:.2f}s wall, "
+                  f"{cpu:.2f}s CPU (load average {os.getloadavg()[0]:.1f})")

@@ -61,12 +61,28 @@ def candidates(text: str) -> list[str]:
     one to four words after a cue ("Jl. Melati Raya di..." -> "melati", "melati raya",
     "melati raya di"...); learning keeps the runs that recur with one kelurahan. The cue
     stays part of the name for estates ("perum griya asri")."""
+    return [name for name, _proper in _runs(text)]
+
+
+def proper_names(text: str) -> list[str]:
+    """The names written as names: the capitalised words right after a cue ("Jl. Melati
+    Raya rusak" -> "melati raya"); one sighting is enough to learn these."""
+    return [name for name, proper in _runs(text) if proper]
+
+
+def _runs(text: str) -> list[tuple[str, bool]]:
     found = []
     for match in _NAMED.finditer(text):
         cue = match.group("cue").lower()
-        words = match.group("name").lower().strip(" .,-").split()
+        original = match.group("name").strip(" .,-").split()
+        words = [w.lower() for w in original]
         if not words or words[0] in _GENERIC:
             continue  # "Jalan Raya macet" names no street
+        capitalised = 0
+        while capitalised < len(original) and (original[capitalised][:1].isupper()
+                                               or original[capitalised].isdigit()):
+            capitalised += 1
+        lowercase_text = not any(c.isupper() for c in text)
         for size in range(1, len(words) + 1):
             run = words[:size]
             if all(w in _GENERIC or w.isdigit() for w in run):
@@ -74,7 +90,8 @@ def candidates(text: str) -> list[str]:
             if size == 1 and len(run[0]) < 4:
                 continue
             name = " ".join(run).strip(" .,-")
-            found.append(f"{cue} {name}" if cue in _ESTATE_CUES else name)
+            proper = size == capitalised and not lowercase_text
+            found.append((f"{cue} {name}" if cue in _ESTATE_CUES else name, proper))
     return found
 
 
@@ -84,14 +101,18 @@ def learn(rows: list[tuple[str, str]], known_names: set[str] | None = None,
     least `min_seen` times whose sightings agree on one kelurahan (MIN_SHARE), minus names
     of regions themselves and one-word everyday words ("melati" alone is a flower)."""
     seen: dict[str, Counter] = defaultdict(Counter)
+    proper: set[str] = set()
     for text, code in rows:
-        for name in set(candidates(text)):
+        for name, is_proper in set(_runs(text)):
             seen[name][code] += 1
+            if is_proper:
+                proper.add(name)
     learned = {}
     for name, codes in seen.items():
         code, count = codes.most_common(1)[0]
         total = sum(codes.values())
-        if (count < min_seen or count / total < MIN_SHARE or name in (known_names or set())
+        if ((count < min_seen and name not in proper) or count / total < MIN_SHARE
+                or name in (known_names or set())
                 or (" " not in name and name in (everyday or set()))):
             continue
         learned[name] = code
@@ -99,8 +120,9 @@ def learn(rows: list[tuple[str, str]], known_names: set[str] | None = None,
     # dropped when a longer one was seen just as often)
     counts = {name: sum(codes.values()) for name, codes in seen.items()}
     closed = {name: code for name, code in learned.items()
-              if not any(longer.startswith(name + " ") and counts[longer] == counts[name]
-                         for longer in seen)}
+              if name in proper
+              or not any(longer.startswith(name + " ") and counts[longer] == counts[name]
+                         for longer in learned)}
     # ...and "anggrek ungu rusak" adds nothing to "anggrek ungu"
     return {name: code for name, code in closed.items()
             if not any(closed.get(" ".join(name.split()[:k])) == code

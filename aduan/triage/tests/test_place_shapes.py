@@ -79,3 +79,9 @@ def test_gazetteer_learns_names_that_agree_on_one_kelurahan():
     learned = gazetteer.learn(rows, known_names={"sukamaju"})
     assert learned == {"anggrek ungu": "99.01.02.1003",
                        "perum griya lestari": "99.01.01.1004"}
+
+
+def test_a_name_written_as_a_name_is_learned_from_one_sighting():
+    rows = [("Lampu mati di Jl. Kenari Emas Blok B sejak kemarin", "99.01.01.1004"),
+            ("sampah di gg. nangka lima tolong", "99.01.02.1001")]   # lowercase: not sure
+    assert gazetteer.learn(rows) == {"kenari emas": "99.01.01.1004"}
