@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -82,3 +84,13 @@ def test_lainnya_is_not_a_catch_all(model):
     [prediction] = model.predict(["Bersama ini saya mohon informasi tagihan PBB yang naik"])
     assert prediction.category == "perizinan"
     assert training.class_weights(["jalan", "lainnya"])["lainnya"] == 0.5
+
+
+def test_the_register_groups_of_the_bench_are_never_trained_on():
+    groups = Path(classifier.__file__).resolve().parents[2] / "bench" / "triage_groups"
+    held_out = set()
+    for path in groups.glob("*.csv"):
+        held_out.update(classifier.read_labelled_csv(path)[0])
+    assert len(held_out) >= 300
+    texts, _ = classifier.seed_examples()
+    assert not held_out & set(texts)
