@@ -11,12 +11,11 @@ import os
 import signal
 import threading
 import time
-from contextlib import nullcontext
+from contextlib import contextmanager
 
-from django.db import close_old_connections, connection
+from django.db import close_old_connections
 from django.utils.module_loading import import_string
 
-from aduan.channels.inbound import _SQLITE_WRITER
 from aduan.jobs.runner import Runner
 
 logger = logging.getLogger("aduan.worker")
@@ -51,26 +50,14 @@ def periodic_loop(stop: threading.Event, interval: float = PERIODIC_SECONDS) -> 
         stop.wait(interval)
 
 
-def _in_process_turns():
-    """The demo's worker shares the process (and SQLite's single writer) with the web
-    server: it takes the same in-process writer lock as the webhook, so a webhook waits
-    for one job at most and is woken at once, instead of sleeping in SQLite's busy
-    handler; and it yields right after each job."""
-    if connection.vendor != "sqlite":
-        return nullcontext()
-    return _yielding(_SQLITE_WRITER)
-
-
-class _yielding:
-    def __init__(self, lock):
-        self.lock = lock
-
-    def __enter__(self):
-        self.lock.acquire()
-
-    def __exit__(self, *exc):
-        self.lock.release()
-        time.sleep(0)  # let a waiting request thread take the lock first
+@contextmanager
+def _then_yield():
+    """The demo's worker shares the process with the web server: after each job it lets
+    waiting request threads run first. Writes on SQLite queue on `aduan.writelock`, which
+    the webhook and the worker's transactions share, so nobody sleeps in SQLite's busy
+    handler."""
+    yield
+    time.sleep(0.001)
 
 
 def run_until_empty(max_rounds: int = 1000) -> int:
@@ -81,7 +68,7 @@ def run_until_empty(max_rounds: int = 1000) -> int:
 def start_in_thread(stop: threading.Event) -> list[threading.Thread]:
     """The demo's in-process worker: a job thread (woken at once by jobs committed in this
     process) and a periodic thread."""
-    runner = Runner(around_job=_in_process_turns)
+    runner = Runner(around_job=_then_yield)
     threads = [
         threading.Thread(target=runner.run_forever, args=(stop,), name="aduan-jobs",
                          daemon=True),

@@ -11,12 +11,12 @@ import re
 import time
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 
 from aduan.complaints import actions
 from aduan.complaints.intake import IncomingMessage, open_complaint, open_for
 from aduan.complaints.models import Complaint, Reporter, Status
+from aduan.writelock import writing
 
 from .http import ProviderError, Retryable
 from .inbound import CURRENT
@@ -74,7 +74,7 @@ def process(event_id: int) -> None:
     msg = find_message(event)
     photos, error = download_photos(event.account, msg, event) if msg and msg.media else ([], "")
     account = event.account
-    with transaction.atomic():
+    with writing():  # SQLite: threads of one process queue for the writer here
         # Lock the event row only: the channel account is shared by every event, and
         # locking it too (select_related) made all workers wait for each other.
         event = InboundEvent.objects.select_for_update().get(pk=event_id)
