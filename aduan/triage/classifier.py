@@ -22,6 +22,7 @@ import hashlib
 import json
 import re
 import threading
+import time
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -194,15 +195,34 @@ def load(path: Path | None = None) -> CategoryModel:
 
 _lock = threading.Lock()
 _loaded: dict[str, CategoryModel] = {}
+_checked: dict[str, tuple[float, tuple]] = {}
+RECHECK_SECONDS = 60.0
+
+
+def _saved_state() -> tuple:
+    """Which saved models exist and when they were written (a few stat calls)."""
+    paths = [*city_models().values(), model_path()]
+    return tuple((str(p), p.stat().st_mtime_ns) for p in paths if p.exists())
 
 
 def default_model(city: str | None = None) -> CategoryModel:
-    """The model for `city` (see the module docstring for the order), loaded once."""
+    """The model for `city` (see the module docstring for the order), loaded once per
+    process; a model saved since by another process (an import, the nightly retrain in the
+    worker) is picked up within RECHECK_SECONDS."""
     key = city or "*"
     with _lock:
         model = _loaded.get(key)
-        if model is None:
-            model = _loaded[key] = _find_model(city)
+        now = time.monotonic()
+        if model is not None:
+            checked_at, state = _checked.get(key, (now, ()))
+            if now - checked_at < RECHECK_SECONDS:
+                return model
+            if _saved_state() == state:
+                _checked[key] = (now, state)
+                return model
+        state = _saved_state()
+        model = _loaded[key] = _find_model(city)
+        _checked[key] = (now, state)
         return model
 
 
@@ -253,6 +273,7 @@ def _seed_model() -> CategoryModel:
 def reset_default() -> None:
     with _lock:
         _loaded.clear()
+        _checked.clear()
 
 
 def predict(texts: list[str], city: str | None = None) -> list[Prediction]:

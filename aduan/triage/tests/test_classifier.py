@@ -94,3 +94,18 @@ def test_the_register_groups_of_the_bench_are_never_trained_on():
     assert len(held_out) >= 300
     texts, _ = classifier.seed_examples()
     assert not held_out & set(texts)
+
+
+def test_a_model_saved_by_another_process_is_picked_up(settings, tmp_path, monkeypatch):
+    settings.DATA_DIR = tmp_path
+    classifier.reset_default()
+    try:
+        assert classifier.default_model().source == "seed"
+        other = classifier.load(classifier.SHIPPED_MODEL)
+        other.source = "worker"
+        classifier.save(other, classifier.model_path("33.74"))  # as the nightly job would
+        assert classifier.default_model().source == "seed"  # loaded once: no stat per call
+        monkeypatch.setattr(classifier, "RECHECK_SECONDS", 0.0)
+        assert classifier.default_model().source == "worker"
+    finally:
+        classifier.reset_default()
