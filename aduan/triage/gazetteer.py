@@ -38,6 +38,14 @@ def path(city: str) -> Path:
     return Path(settings.DATA_DIR) / "triage" / city / FILE
 
 
+def version() -> tuple:
+    """When each city's gazetteer was last written (for a caller's cache key)."""
+    root = Path(settings.DATA_DIR) / "triage"
+    if not root.is_dir():
+        return ()
+    return tuple((p.parent.name, p.stat().st_mtime_ns) for p in sorted(root.glob(f"*/{FILE}")))
+
+
 def load(city: str) -> dict[str, str]:
     try:
         data = json.loads(path(city).read_text(encoding="utf-8"))

@@ -85,3 +85,12 @@ def test_a_name_written_as_a_name_is_learned_from_one_sighting():
     rows = [("Lampu mati di Jl. Kenari Emas Blok B sejak kemarin", "99.01.01.1004"),
             ("sampah di gg. nangka lima tolong", "99.01.02.1001")]   # lowercase: not sure
     assert gazetteer.learn(rows) == {"kenari emas": "99.01.01.1004"}
+
+
+def test_the_gazetteer_version_changes_when_a_city_learns(settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    assert gazetteer.version() == ()
+    gazetteer.save("99.01", {"anggrek ungu": "99.01.02.1003"})
+    first = gazetteer.version()
+    assert [city for city, _ in first] == ["99.01"]
+    assert gazetteer.load("99.01") == {"anggrek ungu": "99.01.02.1003"}
