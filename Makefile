@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 export PYTHONDONTWRITEBYTECODE = 1
 
-.PHONY: help install run demo test test-sqlite test-postgres e2e lint bench faults clean
+.PHONY: help install run demo test test-sqlite test-postgres e2e lint bench faults scale-out clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -44,8 +44,11 @@ bench: $(BIN)/aduan ## print throughput and latency figures
 	@for f in bench/*_bench.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
 
 faults: $(BIN)/aduan ## kill -9 the server and worker mid-stream (CI: RESTART_PG=--restart-postgres): nothing lost or doubled
-	env -u DATABASE_URL $(BIN)/python -m aduan.jobs.tests.fault_run --messages 250
-	DATABASE_URL=$(PG_URL) $(BIN)/python -m aduan.jobs.tests.fault_run --messages 250 $(RESTART_PG)
+	env -u DATABASE_URL $(BIN)/python -m aduan.jobs.tests.fault_run --messages 200
+	DATABASE_URL=$(PG_URL) $(BIN)/python -m aduan.jobs.tests.fault_run --messages 200 $(RESTART_PG)
+
+scale-out: $(BIN)/aduan ## 2 serve + 2 worker process groups on PostgreSQL and a local S3 server: 200 webhooks with photos, each processed once
+	DATABASE_URL=$(PG_URL) $(BIN)/python -m aduan.channels.tests.scale_out --messages 200
 
 clean: ## remove the virtual environment and local data
 	rm -rf $(VENV) var
