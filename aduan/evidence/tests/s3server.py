@@ -11,8 +11,6 @@ from pathlib import Path
 
 import boto3
 
-from aduan import settings as project_settings
-
 KEY, SECRET, REGION = "testing-key", "testing-secret", "us-east-1"
 
 
@@ -69,4 +67,6 @@ class S3Server:
 
 def storages_for(server: S3Server, bucket: str) -> dict:
     """STORAGES as settings.py builds them from ADUAN_STORAGE (for override_settings)."""
+    from aduan import settings as project_settings  # the module, not django.conf.settings
+
     return project_settings.storages_for(server.env(bucket)["ADUAN_STORAGE"])
