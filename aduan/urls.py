@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("aduan.privacy.urls")),
     path("petugas/antrean-kerja/", include("aduan.jobs.urls")),
     path("petugas/", include("aduan.dashboard.urls")),
+    path("", include("aduan.dashboard.public_urls")),
     path("masuk/", twofactor.LoginView.as_view(), name="login"),
     path("masuk/", include("aduan.guard.urls")),
     path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),

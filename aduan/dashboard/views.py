@@ -19,6 +19,7 @@ from aduan.org.models import Unit
 from aduan.privacy import reporter as reporter_rule
 from aduan.regions.models import Region
 
+from . import queue_filters
 from .forms import ActionForm
 
 LIST_FIELDS = ("category", "region", "owner")
@@ -81,11 +82,15 @@ def home(request):
         queryset = queryset.open()
     elif status in Status.values:
         queryset = queryset.filter(status=status)
+    try:  # the figures of the command centre link here with their own filters
+        queryset = queue_filters.apply(queryset, request.GET)
+    except ValueError as exc:
+        return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
     # (next_due, pk) is the order of the next_due index: no sort over a city's complaints.
     page = Page.of(queryset.order_by("next_due", "pk"), request.GET.get("page"))
     return render(request, "staff/queue.html", {
         "complaints": page.object_list, "page": page, "status": status,
-        "statuses": Status.choices,
+        "statuses": Status.choices, "filters": queue_filters.active(request.GET),
     })
 
 
