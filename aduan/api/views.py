@@ -55,40 +55,40 @@ def region_ref(region: Region | None) -> dict | None:
     return {"code": region.code, "name": region.name} if region else None
 
 
-def complaint_summary(complaint: Complaint) -> dict:
-    lat, lng = public.point(complaint)
+def complaint_summary(complaint: Complaint, shown=None) -> dict:
+    """A complaint for the public API, rendered only from its public face."""
+    shown = shown or public.view(complaint)
+    lat, lng = shown.point or (None, None)
     return {
-        "ref": complaint.ref,
-        "status": complaint.status,
-        "status_label": complaint.get_status_display(),
-        "open311_status": public.open311_status(complaint),
+        "ref": shown.reference,
+        "status": shown.status,
+        "status_label": shown.status_label,
+        "open311_status": shown.open311_status,
         "category": category_ref(complaint.category),
-        "urgency": complaint.urgency,
-        "text": public.description(complaint),
+        "urgency": shown.urgency,
+        "text": shown.text or "",
         "kelurahan": region_ref(complaint.region),
-        "address": public.address(complaint),
+        "address": shown.place,
         "lat": lat,
         "lng": lng,
-        "owner": str(complaint.owner) if complaint.owner_id else None,
-        "created_at": public.w3(complaint.created_at),
-        "updated_at": public.w3(complaint.updated_at),
+        "owner": shown.owner,
+        "created_at": public.w3(shown.created_at),
+        "updated_at": public.w3(shown.updated_at),
         "first_response_at": public.w3(complaint.first_response_at),
-        "resolved_at": public.w3(complaint.resolved_at),
+        "resolved_at": public.w3(shown.resolved_at),
         "resolution_due": public.w3(complaint.resolution_due),
-        "duplicate_of": complaint.duplicate_of.ref if complaint.duplicate_of_id else None,
+        "duplicate_of": shown.duplicate_of,
         "url": public.public_url(complaint),
     }
 
 
 def complaint_detail(complaint: Complaint) -> dict:
+    shown = public.view(complaint)
     return {
-        **complaint_summary(complaint),
-        "photos": [
-            {"tag": p.tag, "url": public.photo_url(p), "thumb_url": public.photo_url(p, "thumb")}
-            for p in public.photos(complaint)
-        ],
-        "timeline": public.timeline(complaint),
-        "rating": complaint.rating,
+        **complaint_summary(complaint, shown),
+        "photos": public.photo_urls(shown),
+        "timeline": public.timeline(complaint, shown),
+        "rating": shown.rating,
     }
 
 

@@ -17,7 +17,7 @@ from aduan.org.models import Unit
 from aduan.regions.models import Region
 from aduan.sla import deadlines
 
-from .models import Category, Complaint, Event, Status
+from .models import Category, Complaint, Event, PublicText, Status
 from .signals import event_recorded
 
 S = Status
@@ -192,6 +192,26 @@ def forward(complaint: Complaint, external: Unit, actor, reason: str = "") -> Co
     _save(complaint, "status", "forwarded_to", "closed_at", "next_due")
     record(complaint, "forwarded", actor, note=reason, public=True,
            data={"to": external.pk, "unit": external.name})
+    return complaint
+
+
+@transaction.atomic
+def publish(complaint: Complaint, by, text: str) -> Complaint:
+    """The triage team approves the wording the public reads (complaints/public_face.py).
+    Until then a complaint whose masking was not sure shows category, place and status only."""
+    from aduan.triage.pii import mask
+
+    complaint = _lock(complaint)
+    if not access_for(by).is_triage:
+        raise NotAllowed(_("Hanya tim triase yang boleh menyetujui teks publik."))
+    text = (text or "").strip()
+    if not text:
+        raise ActionError(_("Tuliskan teks yang boleh dibaca umum."))
+    complaint.public_wording = text[:5000]
+    complaint.public_text_state = PublicText.APPROVED
+    _save(complaint, "public_wording", "public_text_state")
+    record(complaint, "published", by, note="", public=False,
+           data={"wording": mask(complaint.public_wording)})
     return complaint
 
 

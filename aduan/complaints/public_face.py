@@ -212,8 +212,11 @@ def _events(complaint: Complaint) -> list[Event]:
     return events
 
 
+CITIZEN_EVENTS = ("citizen_message", "reopened", "rated", "confirmed")
+
+
 def _who(event: Event) -> str:
-    if event.kind in ("citizen_message", "reopened", "rated", "confirmed"):
+    if event.kind in CITIZEN_EVENTS:
         return str(_("Pelapor"))
     if event.actor_id is None and event.actor_label == "Sistem":
         return str(_("Sistem"))
@@ -231,7 +234,8 @@ def event_note(complaint: Complaint, event: Event, known: list[str] | None = Non
         note = f"{_('Ikuti aduan')} {event.data['into']}"
     if event.kind == "rated":
         note = f"{event.data.get('stars', '')}★ {note}".strip()
-    return clean(complaint, note, known)
+    # Officials' notes: what the masker is sure of; citizens' words: everything it found.
+    return clean(complaint, note, known, sure_only=event.kind not in CITIZEN_EVENTS)
 
 
 def timeline(complaint: Complaint, photos: dict | None = None) -> list[PublicLine]:
@@ -274,10 +278,12 @@ def place_names(complaint: Complaint) -> tuple[str | None, str | None, str | Non
     """(kelurahan, kecamatan, city) names from the complaint's region."""
     found = {}
     region = complaint.region if complaint.region_id else None
-    while region is not None and len(found) < 3:
+    while region is not None:
         found.setdefault(region.level, region.name)
+        if region.level == "kabupaten_kota" or len(found) == 3:
+            break  # the province is not read (nor queried)
         region = region.parent
-    return (found.get("kelurahan"), found.get("kecamatan"), found.get("kabupaten_kota"))
+    return (found.get("desa_kelurahan"), found.get("kecamatan"), found.get("kabupaten_kota"))
 
 
 # --- the view --------------------------------------------------------------------------------

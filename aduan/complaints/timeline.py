@@ -27,6 +27,7 @@ TITLES = {
     "forwarded": _("Dialihkan ke instansi lain"),
     "merged": _("Digabung dengan aduan lain"),
     "merged_in": _("Aduan lain digabung ke sini"),
+    "published": _("Teks publik disetujui tim triase"),
     "survivor_resolved": _("Aduan yang sama sudah diselesaikan"),
     "wait_expired": _("Batas waktu menunggu jawaban pelapor habis"),
     "escalated": _("Dinaikkan ke atasan (batas waktu terlewat)"),
@@ -54,12 +55,14 @@ def _who(event, public: bool) -> str:
 
 def lines(events, *, public: bool, photos_by_id: dict | None = None,
           complaint=None) -> list[Line]:
-    from aduan.triage.pii import mask
+    """Staff lines (public=False). Public lines come from `public_face.timeline` only;
+    `public=True` is kept for old callers and masks the same way."""
+    from aduan.triage.pii import mask_public
 
-    from .publicity import clean_text, reporter_patterns
+    from .public_face import clean, known_values
 
     photos_by_id = photos_by_id or {}
-    patterns = reporter_patterns(complaint) if public and complaint is not None else []
+    known = known_values(complaint) if public and complaint is not None else []
     result = []
     for event in events:
         if public and not event.public:
@@ -77,7 +80,7 @@ def lines(events, *, public: bool, photos_by_id: dict | None = None,
         if public:
             # The acknowledgement carries the private tracking link: never on a public page.
             note = "" if event.kind == "received" else (
-                clean_text(complaint, note, patterns) if complaint is not None else mask(note))
+                clean(complaint, note, known) if complaint is not None else mask_public(note))
         result.append(Line(
             created_at=event.created_at, kind=event.kind,
             title=str(TITLES.get(event.kind, event.kind)),
@@ -89,7 +92,7 @@ def lines(events, *, public: bool, photos_by_id: dict | None = None,
 
 
 def for_complaint(complaint, *, public: bool) -> list[Line]:
-    from .publicity import public_photos
+    from .public_face import public_photos
 
     photos = {p.pk: p for p in (public_photos(complaint) if public else complaint.photos.all())}
     events = Event.objects.filter(complaint=complaint).order_by("created_at", "id")

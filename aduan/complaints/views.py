@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from aduan.dashboard import stats as figures
 from aduan.regions.models import Region
 
-from . import actions, publicity, timeline
+from . import actions, public_face
 from .forms import AddInfoForm, ComplaintForm
 from .intake import IncomingMessage, open_complaint
 from .models import Complaint
@@ -49,11 +49,11 @@ def new(request):
 
 
 def _page(request, complaint: Complaint, can_respond: bool):
+    """The complaint as the public sees it (complaints/public_face.py); the citizen's own
+    page adds the confirm/reopen/rate/add-info forms."""
     context = {
         "complaint": complaint,
-        "public_text": publicity.clean_text(complaint, complaint.text_public),
-        "events": timeline.for_complaint(complaint, public=True),
-        "photos": publicity.public_photos(complaint),
+        "view": public_face.public_view(complaint),
         "can_respond": can_respond,
         "star_range": range(1, 6),
     }
@@ -64,9 +64,7 @@ def _page(request, complaint: Complaint, can_respond: bool):
 
 
 def _by_token(token: str) -> Complaint:
-    return get_object_or_404(
-        Complaint.objects.select_related("category", "region", "owner"), token=token
-    )
+    return get_object_or_404(public_face.public_complaints(), token=token)
 
 
 def track(request, token):
@@ -74,9 +72,7 @@ def track(request, token):
 
 
 def public(request, ref):
-    complaint = get_object_or_404(
-        Complaint.objects.select_related("category", "region", "owner"), ref=ref.upper()
-    )
+    complaint = get_object_or_404(public_face.public_complaints(), ref=ref.upper())
     return _page(request, complaint, can_respond=False)
 
 
@@ -177,9 +173,10 @@ def photo(request, pk, size):
     if size not in ("public", "thumb"):
         raise Http404
     item = get_object_or_404(
-        Photo.objects.select_related("complaint__category", "complaint__owner", "activity"),
+        Photo.objects.select_related("complaint__category", "complaint__owner",
+                                     "activity__complaint__category"),
         pk=pk)
-    if not publicity.photo_is_public(item):
+    if not public_face.photo_is_public(item):
         owner = item.complaint.owner if item.complaint_id else getattr(item.activity, "unit",
                                                                        None)
         if not access_for(request.user).covers(owner):

@@ -179,6 +179,7 @@ ACTIONS = {
         urgency=d["urgency"] or None,
         region=Region.objects.filter(pk=d["region"]).first(), rt=_int(d["rt"]),
         rw=_int(d["rw"])),
+    "publish": lambda c, u, d: actions.publish(c, u, d["note"]),
 }
 
 PHOTO_TAGS = {"progress": "progress", "resolve": "after", "acknowledge": "before"}

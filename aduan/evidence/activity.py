@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aduan.complaints import public_face
 from aduan.org.access import access_for
 from aduan.org.models import Official
 
@@ -62,12 +63,13 @@ def create_post(*, user, official: Official, text: str, photos: Mapping[str, Seq
 
         refresh(complaint)
     before, after = pair(saved)
-    if before is not None and after is not None:
+    identity = complaint is not None and public_face.identity_category(complaint)
+    if before is not None and after is not None and not identity:
         jpeg, _thumb = compose(before, after, reference=str(official.unit),
                                footer=official.title or str(official))
         post.image.save(f"post-{post.pk}.jpg", ContentFile(jpeg), save=False)
         post.save(update_fields=["image"])
-    if post.publish_to_social:
+    if post.publish_to_social and not identity:  # never a KTP/KK photo on social media
         from .notify import publish_post
 
         rows = publish_post(post, picture_url(post, saved), caption(post))

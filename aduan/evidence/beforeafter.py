@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
+from aduan.complaints import public_face
 from aduan.complaints.models import Complaint, Status
 from aduan.regions.models import Region
 
@@ -74,6 +75,10 @@ def build(complaint_id: int) -> BeforeAfter | None:
         "category", "region__parent", "reporter").filter(pk=complaint_id).first()
     if complaint is None or complaint.status not in SHOWN:
         return None  # reopened (or gone) since the task was queued
+    if public_face.identity_category(complaint):
+        # A KTP/KK may be in the photos: no picture is ever made, so none can be published.
+        BeforeAfter.objects.filter(complaint=complaint).delete()
+        return None
     before, after = pair(Photo.objects.filter(complaint=complaint).order_by("created_at", "id"))
     if before is None or after is None:
         return None

@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from aduan.complaints import public_face
 from aduan.complaints.models import Category
 from aduan.org.access import access_for
 from aduan.org.models import Official, Unit
@@ -41,7 +42,12 @@ def _file_response(field) -> HttpResponse:
 
 def gallery(request):
     """Resolved complaints with their before/after picture: public copies, masked text."""
-    items = BeforeAfter.objects.filter(complaint__status__in=("resolved", "closed"))
+    # Identity categories (a KTP or KK may be in the photos) and complaints whose public
+    # wording is not settled never show a picture (complaints/public_face.py).
+    items = BeforeAfter.objects.filter(
+        complaint__status__in=public_face.BEFORE_AFTER_SHOWN,
+        complaint__public_text_state__in=public_face.SHOWN_TEXT,
+    ).exclude(complaint__category__may_hold_identity=True)
     chosen = {key: request.GET.get(key, "").strip() for key in ("kecamatan", "kelurahan",
                                                                  "kategori")}
     if chosen["kecamatan"]:
@@ -50,11 +56,11 @@ def gallery(request):
         items = items.filter(kelurahan_id=chosen["kelurahan"])
     if chosen["kategori"]:
         items = items.filter(category_id=chosen["kategori"])
-    items = items.select_related("complaint", "category", "kelurahan", "kecamatan").only(
-        "pk", "created_at", "after_id", "thumb", "image", "complaint__ref",
-        "complaint__text_public", "complaint__status", "category__name", "kelurahan__name",
-        "kecamatan__name").order_by("-created_at", "-pk")
+    items = items.select_related("complaint__category", "complaint__reporter", "category",
+                                 "kelurahan", "kecamatan").order_by("-created_at", "-pk")
     page = Paginator(items, GALLERY_PAGE).get_page(request.GET.get("hal"))
+    for item in page.object_list:
+        item.public_text = public_face.public_text(item.complaint) or ""
     kelurahan = Region.objects.filter(level=Region.Level.KELURAHAN, units__isnull=False)
     if chosen["kecamatan"]:
         kelurahan = kelurahan.filter(parent_id=chosen["kecamatan"])
@@ -72,31 +78,40 @@ def gallery(request):
 def before_after_image(request, pk, size):
     if size not in ("full", "thumb"):
         raise Http404
-    item = get_object_or_404(BeforeAfter.objects.select_related("complaint"), pk=pk)
-    if item.complaint.status not in ("resolved", "closed"):
+    item = get_object_or_404(BeforeAfter.objects.select_related("complaint__category"), pk=pk)
+    if not public_face.before_after_is_public(item):
         raise Http404
     return _file_response(item.image if size == "full" else item.thumb)
 
 
 def post_image(request, pk):
-    post = get_object_or_404(ActivityPost, pk=pk, is_public=True)
+    post = get_object_or_404(ActivityPost.objects.select_related("complaint__category"), pk=pk,
+                             is_public=True)
+    if not public_face.post_image_is_public(post):
+        raise Http404
     return _file_response(post.image)
 
 
 def _posts(queryset):
-    photos = Photo.objects.only("pk", "tag", "activity_id", "created_at").order_by(
-        "created_at", "pk")
+    photos = Photo.objects.select_related("complaint__category", "activity__complaint__category")
     return (queryset.filter(is_public=True)
-            .select_related("official", "unit")
-            .only("pk", "text", "published_at", "image", "complaint_id", "official__title",
-                  "official__role", "official__unit_id", "unit__name", "unit__short_name",
-                  "unit__code")
-            .prefetch_related(Prefetch("photos", queryset=photos))
+            .select_related("official", "unit", "complaint__category")
+            .prefetch_related(Prefetch("photos", queryset=photos.order_by("created_at", "pk")))
             .order_by("-published_at", "-pk"))
+
+
+def _public_posts(posts):
+    """Each post as the public may see it (complaints/public_face.py)."""
+    for post in posts:
+        post.public_text = public_face.post_text(post)
+        post.public_image = public_face.post_image_is_public(post)
+        post.public_photos = public_face.post_photos(post)
+    return posts
 
 
 def _feed(request, queryset, **context):
     page = Paginator(_posts(queryset), FEED_PAGE).get_page(request.GET.get("hal"))
+    _public_posts(page.object_list)
     can_post = request.user.is_authenticated and positions(request.user).exists()
     return render(request, "evidence/feed.html", {"page": page, "can_post": can_post,
                                                   **context})

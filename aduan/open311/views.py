@@ -91,28 +91,29 @@ def service_definition(request, code, fmt):
 # --- service requests ----------------------------------------------------------------------
 
 def service_request(complaint: Complaint) -> dict:
-    lat, lng = public.point(complaint)
-    category = complaint.category
+    """One request, rendered only from the complaint's public face."""
+    shown = public.view(complaint)
+    lat, lng = shown.point or (None, None)
     updated = complaint.closed_at if complaint.status in TERMINAL and complaint.closed_at \
         else complaint.updated_at
     return {
-        "service_request_id": complaint.ref,
-        "status": public.open311_status(complaint),
-        "status_notes": public.status_notes(complaint),
-        "service_name": category.name if category else None,
-        "service_code": category.code if category else None,
-        "description": public.description(complaint),
-        "agency_responsible": str(complaint.owner) if complaint.owner_id else None,
+        "service_request_id": shown.reference,
+        "status": shown.open311_status,
+        "status_notes": public.status_notes(complaint, shown),
+        "service_name": shown.category_label,
+        "service_code": shown.category_code,
+        "description": shown.text or "",
+        "agency_responsible": shown.owner,
         "service_notice": None,
-        "requested_datetime": public.w3(complaint.created_at),
+        "requested_datetime": public.w3(shown.created_at),
         "updated_datetime": public.w3(updated),
         "expected_datetime": public.w3(complaint.resolution_due),
-        "address": public.address(complaint),
+        "address": shown.place,
         "address_id": complaint.region_id,
         "zipcode": None,
         "lat": lat,
         "long": lng,
-        "media_url": public.media_url(complaint),
+        "media_url": public.media_url(complaint, shown),
     }
 
 

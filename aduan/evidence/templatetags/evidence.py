@@ -15,8 +15,9 @@ def proof_warnings_for(complaint):
 @register.simple_tag
 def before_after_for(complaint):
     """The complaint's before/after picture when it is shown publicly, else None."""
+    from aduan.complaints.public_face import before_after_is_public
     from aduan.evidence.models import BeforeAfter
 
-    if complaint.status not in ("resolved", "closed"):
-        return None
-    return BeforeAfter.objects.filter(complaint=complaint).first()
+    item = BeforeAfter.objects.filter(complaint=complaint).select_related(
+        "complaint__category").first()
+    return item if item is not None and before_after_is_public(item) else None

@@ -36,8 +36,9 @@ def test_invalid_number_labelled_nik_is_reported_invalid_and_masked():
     assert mask(text) == "NIK [NIK]"
 
 
-def test_unlabelled_sixteen_digits_that_are_not_an_nik_are_ignored():
-    assert find("nomor pesanan 1234567890123456 belum dikirim") == []
+def test_unlabelled_sixteen_digits_that_are_not_an_nik_are_masked_but_unsure():
+    [finding] = find("nomor pesanan 1234567890123456 belum dikirim")
+    assert (finding.type, finding.valid, finding.sure) == ("number", False, False)
 
 
 def test_kk_number_by_context():
