@@ -121,6 +121,15 @@ def new_token() -> str:
     return secrets.token_urlsafe(18)
 
 
+# Staff queues: soonest deadline first, a complaint without one (which `aduan sla-audit`
+# reports and the worker repairs) last. The order of `complaint_queue_idx`, so a queue
+# reads its first rows straight from the index; a plain next_due index does not serve
+# on SQLite, which sorts NULLs (every closed complaint) first.
+NO_DEADLINE = models.ExpressionWrapper(models.Q(next_due__isnull=True),
+                                       output_field=models.BooleanField())
+QUEUE_ORDER = (NO_DEADLINE.asc(), "next_due", "id")
+
+
 class ComplaintQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status__in=OPEN)
@@ -213,6 +222,10 @@ class Complaint(models.Model):
             models.Index(fields=["owner", "status", "next_due"]),
             # The triage inbox: new complaints, emergencies first, then by deadline.
             models.Index(fields=["status", "-urgency", "next_due"], name="complaint_inbox_idx"),
+            models.Index(NO_DEADLINE, models.F("next_due"), models.F("id"),
+                         name="complaint_queue_idx"),
+            # Public lists (Open311, API, activity): newest first with a stable tie-break.
+            models.Index(fields=["created_at", "id"], name="complaint_created_id_idx"),
             # Duplicate search: recent complaints of one place and category.
             models.Index(fields=["region", "category", "created_at"], name="complaint_dup_idx"),
         ]
@@ -254,6 +267,10 @@ class Event(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+        indexes = [
+            # Report cards and activity records: what these officials did in a period.
+            models.Index(fields=["actor", "created_at"], name="event_actor_time_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.complaint_id} {self.kind}"
