@@ -5,8 +5,9 @@ A complaint is about an official when the text names one (an RT/RW head, the lur
 camat, staff of the kelurahan, kecamatan or a dinas, or an "oknum") and, nearby, says
 something is wrong with how they serve (hard to reach, asks for money, refuses to serve,
 rude...). Naming alone is not enough: "surat pengantar dari Pak RT" is an ordinary
-request. The answer is the level of the unit named, so routing can skip it and go one
-level up. Text in, findings out: this module never imports `complaints`.
+request; a bribe or extortion ("pungli", "suap") is enough on its own. The answer is
+the level of the unit named, so routing can skip it and go one level up. Text in, findings
+out: this module never imports `complaints`.
 """
 
 import re
@@ -53,7 +54,16 @@ GRIEVANCES = (
     "intimidasi", "mengintimidasi", "menyalahgunakan", "penyalahgunaan", "tidak netral",
     "mangkir", "tidak disiplin", "seenaknya", "semena mena", "lambat melayani",
     "tidak sopan", "kurang ajar", "tidak profesional",
+    "minta bayaran", "meminta bayaran", "minta biaya", "meminta biaya", "biaya tidak resmi",
+    "memungut uang", "memalak", "dipalak", "dipotong oleh", "memotong dana",
+    "tidak respon", "tidak menanggapi", "tidak ditanggapi", "tidak didengar",
+    "tidak ada tindak lanjut", "tidak ditindaklanjuti", "kepentingan pribadi",
+    "tidak mau memberikan", "tidak mau memberi", "tidak ada di tempat", "tidak tau ada",
+    "main hp", "tidak pernah turun", "tidak transparan",
 )
+# Grievances that are about an official by themselves: nobody else takes a bribe.
+STRONG = ("pungli", "pungutan liar", "suap", "disuap", "sogok", "menyogok", "pemerasan",
+          "memalak", "dipalak", "uang pelicin", "biaya tidak resmi", "korupsi")
 
 # A mention and a grievance count together only within this many words of each other.
 WINDOW = 12
@@ -66,6 +76,8 @@ def _phrase_pattern(phrases) -> re.Pattern:
 
 _MENTION_PATTERNS = {level: _phrase_pattern(p) for level, p in MENTIONS.items()}
 _GRIEVANCE = _phrase_pattern(GRIEVANCES)
+_STRONG = _phrase_pattern(STRONG)
+_OFFICE = re.compile(r"\b(kelurahan|kecamatan)\b")  # "oknum di kelurahan"
 # Most specific level first: "oknum petugas kelurahan" is about the kelurahan.
 _LEVEL_ORDER = ("rt", "rw", "kelurahan", "kecamatan", "dinas", "")
 
@@ -85,6 +97,14 @@ def _word_index(text: str, offset: int) -> int:
     return text.count(" ", 0, offset)
 
 
+def _office_near(plain: str, where: int) -> str:
+    """An unnamed official ("petugas", "oknum") at the kelurahan or kecamatan office."""
+    near = [(abs(_word_index(plain, m.start()) - where), m.group(1))
+            for m in _OFFICE.finditer(plain)]
+    near = [n for n in near if n[0] <= WINDOW]
+    return min(near)[1] if near else ""
+
+
 def detect(text: str) -> OfficialMention | None:
     """The official a complaint is about, or None when it is not about one."""
     plain = normalize(text or "")
@@ -96,6 +116,12 @@ def detect(text: str) -> OfficialMention | None:
             where = _word_index(plain, match.start())
             near = [g for g, at in grievances if abs(at - where) <= WINDOW]
             if near:
-                return OfficialMention(level=level, mention=match.group(0), grievance=near[0],
+                return OfficialMention(level=level or _office_near(plain, where),
+                                       mention=match.group(0), grievance=near[0],
                                        phrases=[match.group(0), near[0]])
+    strong = _STRONG.search(plain)
+    if strong is not None:
+        level = _office_near(plain, _word_index(plain, strong.start()))
+        return OfficialMention(level=level, mention="", grievance=strong.group(0),
+                               phrases=[strong.group(0)])
     return None

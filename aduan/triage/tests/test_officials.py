@@ -17,11 +17,15 @@ from aduan.triage.pipeline import analyse
     ("petugas DLH kasar sama warga yang nanya jadwal sampah", "dinas"),
     ("Satpol PP minta uang pungli ke PKL tiap sore", "dinas"),
     ("ada oknum yang minta uang pelicin waktu urus izin", ""),
+    ("Petugas di kantor kecamatan tidak ramah dan menyuruh kembali besok", "kecamatan"),
+    ("Dana hibah untuk kampung dipotong oleh oknum di kelurahan", "kelurahan"),
+    ("pak rt ne ora tau ana, ngurus surat wae angel", "rt"),
+    ("Camat tidak menanggapi surat permohonan warga", "kecamatan"),
 ])
 def test_an_official_with_a_grievance(text, level):
     found = detect(text)
     assert found is not None and found.level == level, found
-    assert len(found.phrases) == 2
+    assert len(found.phrases) == 2 and found.phrases[0] == found.mention
 
 
 @pytest.mark.parametrize("text", [
@@ -34,6 +38,16 @@ def test_an_official_with_a_grievance(text, level):
 ])
 def test_not_about_an_official(text):
     assert detect(text) is None
+
+
+@pytest.mark.parametrize("text, level", [
+    ("pungli sekolah", ""),
+    ("Ada pungutan liar di kelurahan untuk surat jual beli tanah", "kelurahan"),
+    ("dugaan korupsi pengadaan barang di salah satu dinas", ""),
+])
+def test_a_bribe_needs_no_name(text, level):
+    found = detect(text)
+    assert found is not None and found.level == level and found.mention == ""
 
 
 def test_the_pipeline_reports_it():
