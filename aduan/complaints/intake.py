@@ -4,23 +4,33 @@ Every channel (web form, WhatsApp, Telegram, e-mail...) turns its payload into a
 `IncomingMessage` and calls `receive` (threading) or `open_complaint` (always new).
 """
 
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db import DatabaseError, connection
 from django.urls import reverse
 from django.utils import timezone
 
 from aduan.regions.models import Region
 from aduan.sla import deadlines
 from aduan.triage import pii
-from aduan.triage.duplicates import MAX_DISTANCE_M, Candidate, find_duplicates, signature
+from aduan.triage.duplicates import (
+    MAX_DISTANCE_M,
+    Candidate,
+    find_duplicates,
+    signature,
+    similarity,
+)
 from aduan.writelock import writing
 
 from . import about_official, actions, lookups
 from .models import Complaint, PublicText, Reporter, Status, Urgency
 from .reference import new_reference
 from .routing import route_decision
+
+logger = logging.getLogger("aduan.intake")
 
 
 @dataclass
@@ -89,6 +99,19 @@ def places():
     if _places is None or _places[0] != key:
         _places = (key, PlaceIndex.from_db())
     return _places[1]
+
+
+def warm_up() -> None:
+    """Load what the first complaint would otherwise wait seconds for (the triage model,
+    the national place names, the place index, the duplicate corpus): called once per
+    server process at start, so no citizen pays for it."""
+    try:
+        analyse("Lampu jalan mati di Kemlayan RT 3 RW 5, mohon diperbaiki")
+    except DatabaseError:  # no database yet (first start before migrate): load lazily
+        logger.warning("intake warm-up skipped: database not ready")
+    finally:
+        connection.close()  # opened in the start-up thread, which serves no request
+    similarity("jalan rusak", "jalan berlubang")
 
 
 def analyse(text: str, lat: float | None = None, lng: float | None = None):

@@ -153,6 +153,11 @@ def _similarities(query: bytes, others: list[bytes]) -> list[float]:
     return [float(x) for x in sims[1:]]
 
 
+def similarity(a: str, b: str) -> float:
+    """Text similarity of two complaints (what find_duplicates weighs at 0.55)."""
+    return _similarities(signature(a), [signature(b)])[0]
+
+
 def find_duplicates(text: str, created_at: datetime, candidates: list[Candidate],
                     lat: float | None = None, lng: float | None = None,
                     region_code: str | None = None, category: str | None = None,

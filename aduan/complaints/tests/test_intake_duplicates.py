@@ -110,3 +110,22 @@ def test_triage_and_routing_run_before_the_write_transaction(city, monkeypatch):
                                     region=SEMANGGI, category="pju"))
     assert seen == {"analyse": False, "route": False}  # no transaction, no write lock
     assert complaint.status == Status.ASSIGNED and complaint.events.count() >= 2
+
+
+def test_text_similarity_weighs_rare_words_not_common_ones():
+    from aduan.triage.duplicates import similarity
+
+    assert similarity(POTHOLE, POTHOLE_AGAIN) > 0.8  # the same pothole, reworded
+    # Same everyday words ("jalan", "di", "depan"), another problem: little in common.
+    assert similarity(POTHOLE, "Lampu jalan di depan masjid mati sejak kemarin") < 0.25
+
+
+def test_a_server_process_warms_up_before_its_first_complaint(city,
+                                                             django_assert_max_num_queries):
+    intake.warm_up()  # what aduan/wsgi.py runs at start
+    # Intake itself: reference check, duplicate candidates, routing rules, then reporter,
+    # complaint, event (4 reads, 3 writes); the rest are the event receivers (SLA measures,
+    # dashboard facts, notifications) and assign. 39 on 2026-11-30: a ceiling, not a goal.
+    with django_assert_max_num_queries(40):
+        open_complaint(_web("Tiga lampu PJU di Jl. Kapten Mulyadi padam sejak Kamis",
+                            category="pju"))
