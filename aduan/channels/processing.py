@@ -1,7 +1,9 @@
 """Turn one stored inbound event into complaint changes (the job behind every webhook).
 
-Idempotent: the event row is locked and marked processed in the same transaction as the
-complaint changes, so a job that runs twice changes things once. Media is downloaded
+Idempotent: the event is marked processed in the same transaction as the complaint
+changes, so a job that runs twice changes things once. A citizen's first message takes
+the path of `firstmessage.py` (the complaint is computed before any write transaction);
+everything else locks the event row for the whole of its handling. Media is downloaded
 before that transaction (provider URLs expire within minutes; downloads must not hold
 database locks).
 """
@@ -18,6 +20,7 @@ from aduan.complaints.intake import IncomingMessage, open_complaint, open_for
 from aduan.complaints.models import Complaint, Reporter, Status
 from aduan.writelock import writing
 
+from . import firstmessage
 from .http import ProviderError, Retryable
 from .inbound import CURRENT
 from .models import ChannelAccount, InboundEvent
@@ -74,6 +77,13 @@ def process(event_id: int) -> None:
     msg = find_message(event)
     photos, error = download_photos(event.account, msg, event) if msg and msg.media else ([], "")
     account = event.account
+    if (msg is not None and not error and opens_complaint(msg, photos)
+            and firstmessage.applies(account, msg)):
+        try:
+            if firstmessage.open_first(event_id, account, msg, incoming(account, msg, photos)):
+                return
+        except firstmessage.AlreadyProcessed:
+            return
     with writing():  # SQLite: threads of one process queue for the writer here
         # Lock the event row only: the channel account is shared by every event, and
         # locking it too (select_related) made all workers wait for each other.
@@ -103,25 +113,21 @@ def handle(account: ChannelAccount, msg: ChatMessage, photos: list[bytes]) -> Co
     if handled:  # a link code, or a linked official's command: never a citizen complaint
         return acted_on
     channel = account.kind
-    reporter, _ = Reporter.objects.get_or_create(channel=channel, handle=msg.sender[:200])
     # One message at a time per reporter: two workers must not open two complaints.
+    firstmessage.reporter_lock(channel, msg.sender[:200])
+    reporter, _ = Reporter.objects.get_or_create(channel=channel, handle=msg.sender[:200])
     reporter = Reporter.objects.select_for_update().get(pk=reporter.pk)
     _update_reporter(reporter, msg)
     complaint = open_for(reporter, channel)
     text = msg.text.strip()
     if complaint is None:
-        if not (text or photos or msg.lat is not None) or (GREETING.match(text) and not photos):
+        if not opens_complaint(msg, photos):
             from .outbox import queue_text
 
             queue_text(account, None, f"welcome:{account.pk}:{msg.provider_id}", msg.sender,
                        welcome_text())
             return None
-        complaint = open_complaint(IncomingMessage(
-            channel=channel, text=text or _placeholder(photos, msg), handle=msg.sender[:200],
-            name=msg.name, phone=msg.phone, email=msg.email, lat=msg.lat, lng=msg.lng,
-            channel_account_id=account.pk, received_at=timezone.now(), photos=photos,
-            data={"provider_id": msg.provider_id},
-        ))
+        complaint = open_complaint(incoming(account, msg, photos))
         if msg.comment_id:
             _public_reply(account, complaint, msg.comment_id)
         return complaint
@@ -141,6 +147,22 @@ def handle(account: ChannelAccount, msg: ChatMessage, photos: list[bytes]) -> Co
     if msg.lat is not None:
         _set_location(complaint, msg.lat, msg.lng)
     return complaint
+
+
+def opens_complaint(msg: ChatMessage, photos: list[bytes]) -> bool:
+    """Content worth a complaint: not empty, not a bare greeting (those get a welcome)."""
+    text = msg.text.strip()
+    if not (text or photos or msg.lat is not None):
+        return False
+    return not (GREETING.match(text) and not photos)
+
+
+def incoming(account: ChannelAccount, msg: ChatMessage, photos: list[bytes]) -> IncomingMessage:
+    return IncomingMessage(
+        channel=account.kind, text=msg.text.strip() or _placeholder(photos, msg),
+        handle=msg.sender[:200], name=msg.name, phone=msg.phone, email=msg.email,
+        lat=msg.lat, lng=msg.lng, channel_account_id=account.pk, received_at=timezone.now(),
+        photos=photos, data={"provider_id": msg.provider_id})
 
 
 def _public_reply(account: ChannelAccount, complaint: Complaint, comment_id: str) -> None:

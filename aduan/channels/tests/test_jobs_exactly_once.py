@@ -85,3 +85,35 @@ def test_a_send_job_run_twice_sends_once(client, wa_account, graph):
     assert deliver(row.pk) == "skipped"
     drain()
     assert len(graph.sent("/messages")) == 1
+
+
+def test_two_first_messages_from_one_citizen_at_once_open_one_complaint(client, wa_account,
+                                                                        graph):
+    if connection.vendor == "sqlite":  # see above
+        pytest.skip("the in-memory test database fails concurrent writers at once")
+    for n, text in enumerate(["Jalan berlubang di Kemlayan", "Lubangnya makin besar"]):
+        message = fixture("whatsapp/messages__text.json")
+        value = message["entry"][0]["changes"][0]["value"]["messages"][0]
+        value["id"], value["text"]["body"] = f"wamid.TWOATONCE{n}", text
+        assert post_meta(client, message).status_code == 200
+    Job.objects.all().delete()
+    events = list(InboundEvent.objects.values_list("pk", flat=True))
+    errors = []
+
+    def run(pk):
+        try:
+            process(pk)
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(pk,)) for pk in events]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert not errors
+    complaint = Complaint.objects.get()
+    assert set(InboundEvent.objects.values_list("complaint_id", flat=True)) == {complaint.pk}
+    texts = [complaint.text] + list(complaint.events.filter(kind="citizen_message")
+                                    .values_list("note", flat=True))
+    assert sorted(texts) == ["Jalan berlubang di Kemlayan", "Lubangnya makin besar"]
