@@ -110,7 +110,8 @@ def warm_up() -> None:
     except DatabaseError:  # no database yet (first start before migrate): load lazily
         logger.warning("intake warm-up skipped: database not ready")
     finally:
-        connection.close()  # opened in the start-up thread, which serves no request
+        if not connection.in_atomic_block:
+            connection.close()  # opened in the start-up thread, which serves no request
     similarity("jalan rusak", "jalan berlubang")
 
 
