@@ -17,6 +17,7 @@ from aduan.org.models import Unit
 from aduan.regions.models import Region
 from aduan.sla import deadlines
 
+from .about_official import above
 from .models import Category, Complaint, Event, PublicText, Status
 from .signals import event_recorded
 
@@ -146,6 +147,29 @@ def assign(complaint: Complaint, unit: Unit, actor=None, reason: str = "",
     record(complaint, "assigned", actor, note=reason, public=True,
            data={"from": previous.pk, "to": unit.pk, "unit": unit.name, "automatic": automatic,
                  **(data or {})})
+    return complaint
+
+
+@transaction.atomic
+def mark_about_official(complaint: Complaint, by, unit: Unit, reason: str) -> Complaint:
+    """The triage team sees that a complaint is about an official or unit the text did not
+    show: that unit is skipped from now on (it no longer sees the complaint), and when it,
+    or a unit inside it, owns the complaint, the level above takes it over."""
+    complaint = _lock(complaint)
+    _require_staff(by, complaint, triage=True)
+    if not complaint.is_open:
+        raise ActionError(_("Aduan sudah ditutup."))
+    if not reason.strip():
+        raise ActionError(_("Tuliskan alasannya."))
+    complaint.about_official, complaint.about_unit = True, unit
+    _save(complaint, "about_official", "about_unit")
+    record(complaint, "about_official", by, note=reason.strip()[:500],
+           data={"source": "triage", "level": unit.kind, "skipped": unit.pk})
+    if complaint.owner.is_within(unit):
+        owner = above(unit)
+        if owner is not None:
+            complaint = assign(complaint, owner, None, automatic=True, reason=_(
+                "Aduan tentang %(unit)s: diteruskan ke tingkat di atasnya.") % {"unit": unit})
     return complaint
 
 

@@ -172,6 +172,8 @@ ACTIONS = {
     "forward": lambda c, u, d: actions.forward(c, _unit(d["unit"]), u, d["note"]),
     "merge": lambda c, u, d: actions.merge(
         c, get_object_or_404(Complaint, ref=d["target"].strip().upper()), u),
+    "about_official": lambda c, u, d: actions.mark_about_official(c, u, _unit(d["unit"]),
+                                                                  d["note"]),
     "record_confirmation": lambda c, u, d: actions.record_confirmation(
         c, u, d["note"], d.get("channel") or "telepon"),
     "classify": lambda c, u, d: actions.classify(

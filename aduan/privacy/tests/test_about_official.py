@@ -155,3 +155,22 @@ def test_the_rt_head_is_refused_everywhere(city, client, login):
     assert response.status_code == 403
     assert complaint.ref not in client.get(reverse("staff:home") + "?status=all").content.decode()
     assert complaint.ref not in client.get("/api/v1/me/queue").content.decode()
+
+
+def test_the_triage_team_can_mark_it_afterwards(city, client, login, persona):
+    complaint = cases.ordinary()  # owned by RT 03; the text names nobody
+    rt03 = Unit.objects.get(code=cases.RT03)
+    with pytest.raises(actions.NotAllowed):
+        actions.mark_about_official(complaint, persona("rw05.kemlayan"), rt03, "coba")
+    login("tim")
+    url = reverse("staff:act", args=[complaint.ref, "about_official"])
+    assert 'action="' + url + '"' in client.get(
+        reverse("staff:detail", args=[complaint.ref])).content.decode()
+    client.post(url, {"unit": rt03.pk, "note": "Pelapor menelepon: Ketua RT tidak melayani."})
+    complaint.refresh_from_db()
+    assert complaint.about_official and complaint.about_unit == rt03
+    assert complaint.owner.code == cases.RW05
+    event = complaint.events.filter(kind="about_official").get()
+    assert event.data["source"] == "triage" and event.actor.username == "tim"
+    login("rt03.kemlayan")
+    assert client.get(reverse("staff:detail", args=[complaint.ref])).status_code == 403
