@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "aduan.evidence",
     "aduan.complaints",
     "aduan.channels",
+    "aduan.attachments",
     "aduan.dashboard",
     "aduan.open311",
     "aduan.api",

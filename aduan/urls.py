@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("aduan.complaints.urls")),
     path("", include("aduan.channels.urls")),
     path("", include("aduan.evidence.urls")),
+    path("", include("aduan.attachments.urls")),
     path("foto/<int:pk>/<str:size>.jpg", citizen_views.photo, name="photo"),
     path("", include("aduan.privacy.urls")),
     path("petugas/antrean-kerja/", include("aduan.jobs.urls")),

@@ -11,10 +11,13 @@ database locks).
 import logging
 import re
 import time
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils import timezone
 
+from aduan.attachments.store import AttachmentRejected, save_attachment
+from aduan.attachments.store import limit as attachment_limit
 from aduan.complaints import actions
 from aduan.complaints.intake import IncomingMessage, open_complaint, open_for
 from aduan.complaints.models import Complaint, Reporter, Status
@@ -25,7 +28,7 @@ from .http import ProviderError, Retryable
 from .inbound import CURRENT
 from .models import ChannelAccount, InboundEvent
 from .registry import CHANNELS
-from .types import ChatMessage
+from .types import ChatMessage, Media
 
 logger = logging.getLogger("aduan.channels")
 
@@ -40,6 +43,12 @@ GREETING = re.compile(r"^\s*(/start|/help|halo|hai|hi|hello|p|assalamu.?alaikum)
 DOWNLOAD_ATTEMPTS = 3
 
 
+@dataclass(frozen=True)
+class Downloaded:
+    media: Media
+    data: bytes
+
+
 def find_message(event: InboundEvent) -> ChatMessage | None:
     parsed = CHANNELS[event.account.kind].parse.parse_event(event.account, event.body)
     return next((m for m in parsed.messages if m.provider_id[:300] == event.provider_id), None)
@@ -47,17 +56,31 @@ def find_message(event: InboundEvent) -> ChatMessage | None:
 
 def download_photos(account: ChannelAccount, msg: ChatMessage, event: InboundEvent | None = None
                     ) -> tuple[list[bytes], str]:
+    photos, _, error = download_media(account, msg, event)
+    return photos, error
+
+
+def download_media(account: ChannelAccount, msg: ChatMessage, event: InboundEvent | None = None
+                   ) -> tuple[list[bytes], list[Downloaded], str]:
+    """Photos (bytes) and attachments (voice, audio, video, documents, stickers)."""
     if account.kind == "email" and event is not None:  # photos travel inside the message
         from .email.parse import parse_bytes
 
         _, parts = parse_bytes(account.account_id, event.body.encode("utf-8", "surrogateescape"))
-        return list(parts.values())[: settings.ADUAN_MAX_PHOTOS], ""
+        return list(parts.values())[: settings.ADUAN_MAX_PHOTOS], [], ""
     sender = CHANNELS[account.kind].send
-    photos, errors = [], []
+    photos, files, errors = [], [], []
     for media in msg.media[: settings.ADUAN_MAX_PHOTOS]:
+        if media.kind != "photo" and media.size and media.size > attachment_limit(media.kind):
+            errors.append(f"{media.kind} of {media.size} bytes is over the limit")
+            continue
         for attempt in range(DOWNLOAD_ATTEMPTS):
             try:
-                photos.append(sender.download(account, media))
+                data = sender.download(account, media)
+                if media.kind == "photo":
+                    photos.append(data)
+                else:
+                    files.append(Downloaded(media, data))
                 break
             except Retryable as exc:
                 if attempt == DOWNLOAD_ATTEMPTS - 1:
@@ -67,7 +90,7 @@ def download_photos(account: ChannelAccount, msg: ChatMessage, event: InboundEve
             except ProviderError as exc:
                 errors.append(str(exc))
                 break
-    return photos, "; ".join(errors)
+    return photos, files, "; ".join(errors)
 
 
 def process(event_id: int) -> None:
@@ -75,10 +98,11 @@ def process(event_id: int) -> None:
     if event is None or event.processed_at is not None:
         return
     msg = find_message(event)
-    photos, error = download_photos(event.account, msg, event) if msg and msg.media else ([], "")
+    photos, files, error = (download_media(event.account, msg, event) if msg and msg.media
+                            else ([], [], ""))
     account = event.account
-    if (msg is not None and not error and opens_complaint(msg, photos)
-            and firstmessage.applies(account, msg)):
+    if (msg is not None and not error and not has_attachments(msg)
+            and opens_complaint(msg, photos) and firstmessage.applies(account, msg)):
         try:
             if firstmessage.open_first(event_id, account, msg, incoming(account, msg, photos)):
                 return
@@ -97,7 +121,7 @@ def process(event_id: int) -> None:
         else:
             token = CURRENT.set(msg)
             try:
-                complaint = handle(event.account, msg, photos)
+                complaint = handle(event.account, msg, photos, files)
             finally:
                 CURRENT.reset(token)
         event.processed_at = timezone.now()
@@ -106,7 +130,8 @@ def process(event_id: int) -> None:
         event.save(update_fields=["processed_at", "complaint", "error"])
 
 
-def handle(account: ChannelAccount, msg: ChatMessage, photos: list[bytes]) -> Complaint | None:
+def handle(account: ChannelAccount, msg: ChatMessage, photos: list[bytes],
+           files: list[Downloaded] = ()) -> Complaint | None:
     from .officials import commands
 
     handled, acted_on = commands.handle(account, msg, photos)
@@ -121,6 +146,17 @@ def handle(account: ChannelAccount, msg: ChatMessage, photos: list[bytes]) -> Co
     complaint = open_for(reporter, channel)
     text = msg.text.strip()
     if complaint is None:
+        if msg.reaction:  # to our welcome or a closed complaint's message: kept on the event
+            return None
+        if has_attachments(msg) and not text and not photos and msg.lat is None:
+            # A voice note, video, document or sticker alone: kept until the complaint
+            # opens (attachments.receivers), and a kind ask for words and a place.
+            _save_files(None, reporter, files, account, msg)
+            from .outbox import queue_text
+
+            queue_text(account, None, f"describe:{account.pk}:{msg.provider_id}", msg.sender,
+                       describe_text())
+            return None
         if not opens_complaint(msg, photos):
             from .outbox import queue_text
 
@@ -128,18 +164,28 @@ def handle(account: ChannelAccount, msg: ChatMessage, photos: list[bytes]) -> Co
                        welcome_text())
             return None
         complaint = open_complaint(incoming(account, msg, photos))
+        _save_files(complaint, reporter, files, account, msg)
         if msg.comment_id:
             _public_reply(account, complaint, msg.comment_id)
         return complaint
     photo_ids = _save_photos(complaint, photos)
+    file_ids = _save_files(complaint, reporter, files, account, msg)
+    if msg.reaction or (not text and not photo_ids and _only_stickers(msg)):
+        # Recorded for staff, not answered, no clock restarted.
+        actions.record(complaint, "citizen_reaction", "Pelapor", note=msg.reaction,
+                       data={"channel": channel, "attachments": file_ids})
+        return complaint
     if complaint.status == Status.RESOLVED and text and NOT_FIXED.search(text):
         complaint = actions.reopen(complaint, text)
-        if photo_ids:
-            actions.add_citizen_message(complaint, "", photo_ids)
+        if photo_ids or file_ids:
+            actions.add_citizen_message(complaint, "", photo_ids,
+                                        data={"attachments": file_ids} if file_ids else None)
     elif complaint.status == Status.RESOLVED and text and CONFIRMED.match(text) and not photos:
         complaint = actions.confirm(complaint)
     else:
         data = {"channel": channel}
+        if file_ids:
+            data["attachments"] = file_ids
         if msg.lat is not None:
             data.update(lat=msg.lat, lng=msg.lng)
         complaint = actions.add_citizen_message(
@@ -173,12 +219,35 @@ def _public_reply(account: ChannelAccount, complaint: Complaint, comment_id: str
           public_reply(comment_id))
 
 
+def has_attachments(msg: ChatMessage) -> bool:
+    return any(m.kind != "photo" for m in msg.media)
+
+
+def _only_stickers(msg: ChatMessage) -> bool:
+    return bool(msg.media) and all(m.kind == "sticker" for m in msg.media)
+
+
+def describe_text() -> str:
+    """The answer to a first message with no words (a voice note, a video, a sticker)."""
+    return ("Terima kasih, pesan Anda sudah kami terima. Agar bisa segera ditangani, mohon "
+            "tuliskan juga secara singkat apa masalahnya dan di mana lokasinya (nama jalan, "
+            "RT/RW, kelurahan), atau kirim lokasi lewat fitur Lokasi.")
+
+
 def welcome_text() -> str:
     return ("Halo! Ini layanan pengaduan Pemerintah Kota. Tuliskan aduan Anda: apa masalahnya "
             "dan di mana (kelurahan, RT/RW, nama jalan). Foto dan lokasi sangat membantu.")
 
 
+PLACEHOLDERS = {"voice": "(pesan suara dari pelapor)", "audio": "(audio dari pelapor)",
+                "video": "(video dari pelapor)", "document": "(dokumen dari pelapor)",
+                "sticker": "(stiker dari pelapor)"}
+
+
 def _placeholder(photos: list[bytes], msg: ChatMessage) -> str:
+    kinds = [m.kind for m in msg.media if m.kind in PLACEHOLDERS]
+    if kinds and not photos:
+        return PLACEHOLDERS[kinds[0]]
     if photos or msg.media:
         return "(foto dari pelapor)"
     if msg.lat is not None:
@@ -206,6 +275,20 @@ def _save_photos(complaint: Complaint, photos: list[bytes]) -> list[int]:
             ids.append(save_photo(data, complaint=complaint, tag="before", by_citizen=True).pk)
         except ImageRejected as exc:
             logger.info("photo from citizen rejected: %s", exc)
+    return ids
+
+
+def _save_files(complaint: Complaint | None, reporter: Reporter, files: list[Downloaded],
+               account: ChannelAccount, msg: ChatMessage) -> list[int]:
+    ids = []
+    for item in files:
+        try:
+            ids.append(save_attachment(
+                item.data, kind=item.media.kind, mime_type=item.media.mime_type,
+                name=item.media.name, complaint=complaint, reporter=reporter,
+                channel=account.kind, provider_id=msg.provider_id).pk)
+        except AttachmentRejected as exc:
+            logger.info("attachment from citizen not kept: %s", exc)
     return ids
 
 

@@ -10,10 +10,16 @@ class Malformed(ValueError):
 
 @dataclass(frozen=True)
 class Media:
-    """A photo to fetch: `ref` is a WhatsApp media id, a Telegram file_id or a URL."""
+    """A file to fetch: `ref` is a WhatsApp media id, a Telegram file_id or a URL.
+
+    `kind` is "photo" (goes through the photo checks) or an attachment kind: voice, audio,
+    video, document, sticker (stored as-is for staff, never public)."""
 
     ref: str
     mime_type: str = ""
+    kind: str = "photo"
+    name: str = ""  # the sender's file name (documents)
+    size: int | None = None  # as the provider announced it, when it does
 
 
 @dataclass(frozen=True)
@@ -34,6 +40,7 @@ class ChatMessage:
     comment_id: str = ""  # Instagram comment: answer publicly once, then privately once
     at: datetime | None = None
     subject: str = ""
+    reaction: str = ""  # an emoji reaction to one of our messages: recorded, not answered
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ TITLES = {
     "progress": _("Perkembangan pekerjaan"),
     "asked_citizen": _("Petugas meminta informasi"),
     "citizen_message": _("Informasi dari pelapor"),
+    "citizen_reaction": _("Reaksi atau stiker dari pelapor"),
     "resolved": _("Dilaporkan selesai"),
     "confirmed": _("Pelapor mengonfirmasi selesai"),
     "confirmation_recorded": _("Konfirmasi pelapor dicatat petugas (bukan oleh pelapor)"),

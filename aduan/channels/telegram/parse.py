@@ -1,7 +1,8 @@
 """Telegram Bot API `Update` objects into typed messages.
 
 We act on `message` updates from private chats: text, photo (largest size), caption,
-location, venue, contact and image documents. Every other update type is acknowledged
+location, venue, contact; voice, audio, video, video notes, documents and stickers become
+attachments (image documents are photos). Every other update type is acknowledged
 and ignored (IGNORED_UPDATES), as are group chats and bots.
 """
 
@@ -49,6 +50,16 @@ class PhotoSize(_M):
 class Document(_M):
     file_id: str
     mime_type: str = ""
+    file_name: str = ""
+    file_size: int | None = None
+
+
+class Sticker(_M):
+    file_id: str
+    is_animated: bool = False
+    is_video: bool = False
+    emoji: str = ""
+    file_size: int | None = None
 
 
 class Location(_M):
@@ -77,6 +88,11 @@ class Message(_M):
     caption: str = ""
     photo: list[PhotoSize] = []
     document: Document | None = None
+    voice: Document | None = None
+    audio: Document | None = None
+    video: Document | None = None
+    video_note: Document | None = None
+    sticker: Sticker | None = None
     location: Location | None = None
     venue: Venue | None = None
     contact: Contact | None = None
@@ -107,8 +123,8 @@ def parse(payload: dict, account_id: str) -> Parsed:
     if msg.photo:
         largest = max(msg.photo, key=lambda p: (p.width * p.height, p.file_size or 0))
         media = (Media(largest.file_id, "image/jpeg"),)
-    elif msg.document is not None and msg.document.mime_type.startswith("image/"):
-        media = (Media(msg.document.file_id, msg.document.mime_type),)
+    else:
+        media = _attachments(msg)
     text = msg.text or msg.caption
     lat = lng = None
     place = msg.location or (msg.venue.location if msg.venue else None)
@@ -129,6 +145,26 @@ def parse(payload: dict, account_id: str) -> Parsed:
         media=media, lat=lat, lng=lng, at=datetime.fromtimestamp(msg.date, tz=UTC),
     ))
     return result
+
+
+def _attachments(msg: Message) -> tuple[Media, ...]:
+    doc = msg.document
+    if doc is not None:
+        kind = "photo" if doc.mime_type.startswith("image/") else "document"
+        return (Media(doc.file_id, doc.mime_type, kind, doc.file_name, doc.file_size),)
+    defaults = {"voice": "audio/ogg", "audio": "audio/mpeg", "video": "video/mp4",
+                "video_note": "video/mp4"}
+    for field, mime in defaults.items():
+        obj = getattr(msg, field)
+        if obj is not None:
+            kind = {"video_note": "video"}.get(field, field)
+            return (Media(obj.file_id, obj.mime_type or mime, kind, obj.file_name,
+                          obj.file_size),)
+    if msg.sticker is not None:
+        mime = ("video/webm" if msg.sticker.is_video
+                else "application/x-tgsticker" if msg.sticker.is_animated else "image/webp")
+        return (Media(msg.sticker.file_id, mime, "sticker", "", msg.sticker.file_size),)
+    return ()
 
 
 def parse_event(account, body: str) -> Parsed:

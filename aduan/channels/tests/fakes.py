@@ -39,6 +39,8 @@ class FakeServer:
     failures: list[tuple[str, int, dict | None]] = field(default_factory=list)
     counter: int = 0
     delay: float = 0.0
+    # media id / file_id -> bytes served for it (voice notes, videos, documents); jpeg otherwise
+    files: dict[str, bytes] = field(default_factory=dict)
 
     def start(self):
         fake = self
@@ -132,7 +134,7 @@ class FakeGraph(FakeServer):
             return 401, {"error": {"message": "Invalid OAuth access token.",
                                    "type": "OAuthException", "code": 190}}
         if seen.method == "GET" and path.startswith("/media-bytes/"):
-            return 200, jpeg()
+            return 200, self.files.get(path.rsplit("/", 1)[-1]) or jpeg()
         if seen.method == "GET":
             media_id = path.strip("/").split("/")[-1]
             return 200, {"messaging_product": "whatsapp", "url": f"{self.url}/media-bytes/"
@@ -164,12 +166,14 @@ class FakeTelegram(FakeServer):
         if not m or m.group(2) != self.token:
             return 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
         if m.group(1):
-            return 200, jpeg()
+            return 200, self.files.get(m.group(3).rsplit("/", 1)[-1]) or jpeg()
         method, body = m.group(3), seen.json()
         if method == "getFile":
+            file_id = body.get("file_id")
             return 200, {"ok": True, "result": {
-                "file_id": body.get("file_id"), "file_unique_id": "AgADu", "file_size": 1000,
-                "file_path": f"photos/file_{n}.jpg"}}
+                "file_id": file_id, "file_unique_id": "AgADu", "file_size": 1000,
+                "file_path": (f"documents/{file_id}" if file_id in self.files
+                              else f"photos/file_{n}.jpg")}}
         if method == "setWebhook":
             return 200, {"ok": True, "result": True, "description": "Webhook was set"}
         if method == "sendMessage":

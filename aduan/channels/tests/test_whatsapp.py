@@ -105,7 +105,7 @@ def test_delivery_statuses_apply_to_the_outbox(client, wa_account, graph):
     assert InboundEvent.objects.count() == 1  # statuses are applied, not stored
 
 
-@pytest.mark.parametrize("name", ["account_update__ignored", "messages__reaction_ignored"])
+@pytest.mark.parametrize("name", ["account_update__ignored", "messages__unsupported_ignored"])
 def test_ignored_events_answer_200_and_store_nothing(client, wa_account, graph, name):
     assert post_meta(client, fixture(f"whatsapp/{name}.json")).status_code == 200
     assert InboundEvent.objects.count() == 0

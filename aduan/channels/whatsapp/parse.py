@@ -3,7 +3,8 @@
 Documented shape: entry[].changes[] with `field` = "messages" and a `value` holding
 `metadata.phone_number_id` (our account), `contacts[]` (profile name, wa_id), `messages[]`
 and/or `statuses[]`. Other fields are ignored (IGNORED_FIELDS); so are message types we
-do not turn into complaints (IGNORED_TYPES).
+do not turn into complaints (IGNORED_TYPES). Voice notes, audio, video, documents and
+stickers become attachments of the complaint; a reaction is recorded, not answered.
 """
 
 from datetime import UTC, datetime
@@ -21,8 +22,9 @@ IGNORED_FIELDS = {
     "smb_app_state_sync", "smb_message_echoes", "template_category_update", "user_preferences",
     "flows", "calls", "payment_configuration_update", "partner_solutions",
 }
-IGNORED_TYPES = {"audio", "video", "sticker", "reaction", "unsupported", "system", "order",
-                 "request_welcome", "ephemeral", "unknown"}
+IGNORED_TYPES = {"unsupported", "system", "order", "request_welcome", "ephemeral", "unknown"}
+# message type -> attachment kind (a voice note is `audio` with "voice": true)
+ATTACHMENT_TYPES = {"audio": "audio", "video": "video", "sticker": "sticker"}
 
 
 class _M(BaseModel):
@@ -37,6 +39,13 @@ class MediaObj(_M):
     id: str
     mime_type: str = ""
     caption: str = ""
+    filename: str = ""
+    voice: bool = False
+
+
+class Reaction(_M):
+    message_id: str = ""
+    emoji: str = ""
 
 
 class Location(_M):
@@ -82,6 +91,10 @@ class Message(_M):
     text: Text | None = None
     image: MediaObj | None = None
     document: MediaObj | None = None
+    audio: MediaObj | None = None
+    video: MediaObj | None = None
+    sticker: MediaObj | None = None
+    reaction: Reaction | None = None
     location: Location | None = None
     interactive: Interactive | None = None
     button: Button | None = None
@@ -176,9 +189,21 @@ def _value(value: Value, result: Parsed) -> None:
                 text=msg.image.caption, media=(Media(msg.image.id, msg.image.mime_type),),
                 **common))
         elif msg.type == "document" and msg.document is not None:
-            media = ((Media(msg.document.id, msg.document.mime_type),)
-                     if msg.document.mime_type.startswith("image/") else ())
-            result.messages.append(ChatMessage(text=msg.document.caption, media=media, **common))
+            doc = msg.document
+            kind = "photo" if doc.mime_type.startswith("image/") else "document"
+            result.messages.append(ChatMessage(
+                text=doc.caption, media=(Media(doc.id, doc.mime_type, kind, doc.filename),),
+                **common))
+        elif msg.type in ATTACHMENT_TYPES and getattr(msg, msg.type) is not None:
+            obj = getattr(msg, msg.type)
+            kind = "voice" if obj.voice else ATTACHMENT_TYPES[msg.type]
+            result.messages.append(ChatMessage(
+                text=obj.caption, media=(Media(obj.id, obj.mime_type, kind),), **common))
+        elif msg.type == "reaction" and msg.reaction is not None:
+            if msg.reaction.emoji:  # an empty emoji takes a reaction back
+                result.messages.append(ChatMessage(reaction=msg.reaction.emoji, **common))
+            else:
+                result.ignored.append("type:reaction-removed")
         elif msg.type == "location" and msg.location is not None:
             place = ", ".join(p for p in (msg.location.name, msg.location.address) if p)
             result.messages.append(ChatMessage(
@@ -194,7 +219,8 @@ def _value(value: Value, result: Parsed) -> None:
             result.messages.append(ChatMessage(text="Kontak: " + "; ".join(lines), **common))
         elif msg.type in IGNORED_TYPES:
             result.ignored.append(f"type:{msg.type}")
-        elif msg.type in {"text", "image", "document", "location", "interactive", "button"}:
+        elif msg.type in {"text", "image", "document", "location", "interactive", "button",
+                          *ATTACHMENT_TYPES, "reaction"}:
             raise Malformed(f"WhatsApp {msg.type} message without its `{msg.type}` object")
         else:
             result.ignored.append(f"type:{msg.type}")
