@@ -11,7 +11,9 @@ def process_inbound(event_id: int) -> None:
     process(event_id)
 
 
-@task(queue_name="outbox")
+# Sends go before the intake backlog: under a burst, each processed message is
+# acknowledged at once instead of after the whole backlog.
+@task(queue_name="outbox", priority=10)
 def deliver_outbox(outbox_id: int) -> str:
     """Send one outbox message, at most once; schedules its own retry on 5xx/429/timeouts."""
     from .outbox import deliver

@@ -18,13 +18,14 @@ from .queue import wake_on_commit
 
 class JobBackend(BaseTaskBackend):
     supports_defer = True
+    supports_priority = True
     supports_get_result = True
 
     def enqueue(self, task, args, kwargs):
         self.validate_task(task)
         now = timezone.now()
         job = Job.objects.create(
-            task_path=task.module_path, queue=task.queue_name,
+            task_path=task.module_path, queue=task.queue_name, priority=task.priority,
             args=normalize_json({"args": args, "kwargs": kwargs}),
             run_after=task.run_after or now, created_at=now,
             max_attempts=int(getattr(settings, "ADUAN_JOB_MAX_ATTEMPTS", 5)))

@@ -8,7 +8,7 @@ and waits for staff on `/petugas/antrean-kerja/`.
 """
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +23,7 @@ class Job(models.Model):
     queue = models.CharField(max_length=32, default="default")
     args = models.JSONField(default=dict, help_text=_("{'args': [...], 'kwargs': {...}}"))
     state = models.CharField(max_length=10, choices=State.choices, default=State.READY)
+    priority = models.SmallIntegerField(default=0, help_text=_("Higher first"))
     run_after = models.DateTimeField(default=timezone.now)
     attempts = models.PositiveSmallIntegerField(default=0)
     max_attempts = models.PositiveSmallIntegerField(default=5)
@@ -36,8 +37,8 @@ class Job(models.Model):
         verbose_name = _("pekerjaan latar")
         verbose_name_plural = _("pekerjaan latar")
         indexes = [
-            models.Index(fields=["run_after", "id"], condition=Q(state="ready"),
-                         name="jobs_ready_idx"),
+            models.Index(F("priority").desc(), "run_after", "id", condition=Q(state="ready"),
+                         name="jobs_ready_order_idx"),
             models.Index(fields=["lease_until"], condition=Q(state="running"),
                          name="jobs_running_idx"),
             models.Index(fields=["state"], name="jobs_state_idx"),

@@ -70,7 +70,7 @@ def claim(worker: str, limit: int = 20) -> list[Claimed]:
     sql = (
         f"UPDATE {TABLE} SET state = %s, attempts = attempts + 1, lease_until = %s, "
         f"worker = %s WHERE id IN (SELECT id FROM {TABLE} WHERE state = %s AND "
-        f"run_after <= %s ORDER BY run_after, id LIMIT %s{lock}) "
+        f"run_after <= %s ORDER BY priority DESC, run_after, id LIMIT %s{lock}) "
         "RETURNING id, task_path, args, attempts, max_attempts"
     )
     params = [RUNNING, _dt(now + timedelta(seconds=lease_seconds())), worker, READY,

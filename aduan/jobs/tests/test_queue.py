@@ -172,3 +172,13 @@ def test_a_worker_wakes_at_once_when_a_job_is_committed(request):
         thread.join(15)
     assert tasks.runs(k) == 1
     assert waited < 0.5, f"woke after {waited:.2f} s"
+
+
+def test_higher_priority_jobs_are_claimed_first(request):
+    """Acknowledgements (priority 10) overtake an intake backlog."""
+    k = key(request)
+    for n in range(5):
+        tasks.record.enqueue(f"{k}-backlog-{n}")
+    urgent = tasks.record.using(priority=10).enqueue(f"{k}-urgent")
+    [first] = queue.claim("w", 1)
+    assert first.id == int(urgent.id)
