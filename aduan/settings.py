@@ -110,6 +110,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "aduan.guard.middleware.SessionLimitMiddleware",
     "aduan.guard.middleware.ThrottleMiddleware",
+    "aduan.guard.middleware.UploadBudgetMiddleware",
     "aduan.guard.middleware.SecondFactorMiddleware",
     "aduan.guard.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -248,6 +249,11 @@ STORAGES = storages_for(env("ADUAN_STORAGE"))
 ADUAN_MAX_UPLOAD_BYTES = int(env("ADUAN_MAX_UPLOAD_BYTES", str(12 * 1024 * 1024)))
 ADUAN_MAX_IMAGE_PIXELS = int(env("ADUAN_MAX_IMAGE_PIXELS", str(40_000_000)))
 ADUAN_MAX_PHOTOS = 5
+# One request decodes at most this many pixels in all its photos; a process decodes at most
+# this many photos at once (others wait up to ADUAN_DECODE_WAIT_SECONDS, then get a 4xx).
+ADUAN_MAX_REQUEST_PIXELS = int(env("ADUAN_MAX_REQUEST_PIXELS", str(60_000_000)))
+ADUAN_MAX_CONCURRENT_DECODES = int(env("ADUAN_MAX_CONCURRENT_DECODES", "2"))
+ADUAN_DECODE_WAIT_SECONDS = float(env("ADUAN_DECODE_WAIT_SECONDS", "20"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 8 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024
 
@@ -276,7 +282,11 @@ if HTTPS:
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
     SECURE_HSTS_SECONDS = int(env("ADUAN_HSTS_SECONDS", str(365 * 24 * 3600)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("ADUAN_HSTS_SUBDOMAINS")
-    SECURE_HSTS_PRELOAD = False
+    SECURE_HSTS_PRELOAD = env_bool("ADUAN_HSTS_PRELOAD")
+    if not SECURE_HSTS_PRELOAD:
+        # Preload lists take whole registrable domains; a city runs on a subdomain of
+        # go.id it cannot submit, so the reminder does not apply.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
     # The TLS-terminating proxy in front of `aduan serve` must set this header itself.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 

@@ -30,6 +30,7 @@ PERIODIC_JOBS = [
     "aduan.dashboard.report.send_weekly",  # Monday 07:00: last week's report to the mayor
     "aduan.privacy.retention.run",  # at most hourly: personal data past its city's policy
     "aduan.complaints.learning.nightly_retrain",  # once a night: triage learns the corrections
+    "aduan.evidence.orphans.sweep",  # at most hourly: files no row names, reported
 ]
 PERIODIC_SECONDS = float(os.environ.get("ADUAN_PERIODIC_SECONDS", "30"))
 

@@ -16,6 +16,10 @@ from __future__ import annotations
 import hashlib
 import io
 import math
+import threading
+from collections import OrderedDict
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
@@ -52,7 +56,39 @@ _HEVC_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"hevm", b
 _MESSAGES = {
     "not_image": "Berkas bukan foto JPEG, PNG, WebP atau HEIC.",
     "corrupt": "Foto rusak atau tidak lengkap. Silakan kirim ulang.",
+    "request_pixels": "Total resolusi foto dalam satu kiriman terlalu besar. Kirim foto "
+                      "yang lebih kecil atau lebih sedikit.",
+    "busy": "Server sedang sibuk memproses foto. Silakan coba lagi sebentar lagi.",
 }
+
+# Decoding is what costs memory (a 40 Mpx photo is 120 MB of pixels), so: each upload is
+# decoded once (validation and storage share the result), a request may decode at most
+# ADUAN_MAX_REQUEST_PIXELS in total, and a process decodes at most
+# ADUAN_MAX_CONCURRENT_DECODES photos at a time (the others wait, then give up).
+_BUDGET: ContextVar[list[int] | None] = ContextVar("aduan_pixel_budget", default=None)
+_DECODES = threading.BoundedSemaphore(max(1, settings.ADUAN_MAX_CONCURRENT_DECODES))
+_DONE: OrderedDict[str, ProcessedImage] = OrderedDict()
+_DONE_LOCK = threading.Lock()
+_DONE_KEEP = 8
+
+
+@contextmanager
+def pixel_budget(pixels: int):
+    """Within this block (one request), photos may decode `pixels` in total."""
+    token = _BUDGET.set([pixels])
+    try:
+        yield
+    finally:
+        _BUDGET.reset(token)
+
+
+def _charge(pixels: int) -> None:
+    budget = _BUDGET.get()
+    if budget is None:
+        return
+    if pixels > budget[0]:
+        raise ImageRejected("request_pixels")
+    budget[0] -= pixels
 
 
 class ImageRejected(ValueError):
@@ -97,9 +133,30 @@ def sniff(data: bytes) -> str | None:
 
 
 def process(data: bytes) -> ProcessedImage:
-    """Check a photo by its content and make its public copies; see the module doc."""
+    """Check a photo by its content and make its public copies; see the module doc.
+    The same bytes twice (validated, then stored) are decoded once."""
     fmt = _check(data)
+    sha256 = hashlib.sha256(data).hexdigest()
+    with _DONE_LOCK:
+        done = _DONE.get(sha256)
+    if done is not None:
+        return done
     im = _open(data, FORMATS[fmt][0])
+    _charge(im.size[0] * im.size[1])
+    if not _DECODES.acquire(timeout=settings.ADUAN_DECODE_WAIT_SECONDS):
+        raise ImageRejected("busy")
+    try:
+        result = _decode(im, fmt, sha256)
+    finally:
+        _DECODES.release()
+    with _DONE_LOCK:
+        _DONE[sha256] = result
+        while len(_DONE) > _DONE_KEEP:
+            _DONE.popitem(last=False)
+    return result
+
+
+def _decode(im: Image.Image, fmt: str, sha256: str) -> ProcessedImage:
     exif = _exif(im)
     taken_at = _taken_at(exif)
     gps = _gps(exif)
@@ -125,7 +182,7 @@ def process(data: bytes) -> ProcessedImage:
         taken_at=taken_at,
         gps=gps,
         phash=phash,
-        sha256=hashlib.sha256(data).hexdigest(),
+        sha256=sha256,
         public_size=public_size,
         thumb_size=im.size,
     )
@@ -199,6 +256,11 @@ def _prepare(im: Image.Image, max_side: int) -> Image.Image:
                 w, h = im.size
                 im.draft(None, (math.ceil(w * scale), math.ceil(h * scale)))
         im.load()
+        # Shrink by a whole factor before any copy is made (orienting and colour
+        # conversion copy the picture): a 40 Mpx PNG then costs one full buffer, not three.
+        factor = max(im.size) // max_side
+        if factor >= 2 and im.mode in ("RGB", "RGBA", "L", "LA", "CMYK", "I", "F"):
+            im = _keep_info(im.reduce(factor), im)
         icc = im.info.get("icc_profile")
         im = ImageOps.exif_transpose(im)
         im = _to_srgb_rgb(im, icc)
@@ -207,6 +269,15 @@ def _prepare(im: Image.Image, max_side: int) -> Image.Image:
         raise ImageRejected("corrupt") from exc
     im.info = {}
     return im
+
+
+def _keep_info(small: Image.Image, original: Image.Image) -> Image.Image:
+    """reduce() drops the metadata that orientation and colour need: carry it over."""
+    small.info = dict(original.info)
+    exif = original.getexif()
+    if exif:
+        small.info["exif"] = exif.tobytes()
+    return small
 
 
 _SRGB = ImageCms.createProfile("sRGB")

@@ -1,11 +1,64 @@
-"""Store an uploaded photo: validated by content, public copy without EXIF, thumbnail."""
+"""Store an uploaded photo: validated by content, public copy without EXIF, thumbnail.
+
+Files follow the database: a photo saved inside a transaction that is then rolled back (a
+refused action) has its files deleted when the request ends (`files_follow_db`, opened by
+the upload middleware for every POST); outside a request the periodic orphan sweep
+(evidence/orphans.py) finds what is left.
+"""
+
+import logging
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.core.files.base import ContentFile
+from django.db import connection, transaction
 
 from .images import ImageRejected, process
 from .models import Photo
 
-__all__ = ["ImageRejected", "save_photo"]
+__all__ = ["ImageRejected", "files_follow_db", "save_photo"]
+
+logger = logging.getLogger("aduan.evidence")
+_WRITTEN: ContextVar[list | None] = ContextVar("aduan_written_photos", default=None)
+
+
+@contextmanager
+def files_follow_db():
+    """Within this block, files of photos whose transaction rolls back are deleted at the
+    end (those still waiting for an outer transaction, as in tests, are left alone)."""
+    written: list = []
+    token = _WRITTEN.set(written)
+    try:
+        yield
+    finally:
+        _WRITTEN.reset(token)
+        queued = {id(func) for _sids, func, _robust in connection.run_on_commit}
+        for entry in written:
+            if not entry["committed"] and id(entry["callback"]) not in queued:
+                _delete(entry["storage"], entry["names"])
+
+
+def _delete(storage, names) -> None:
+    for name in names:
+        try:
+            storage.delete(name)
+        except OSError:
+            logger.warning("could not delete the file of a refused photo")
+
+
+def _follow(photo: Photo) -> None:
+    written = _WRITTEN.get()
+    if written is None or not connection.in_atomic_block:
+        return
+    entry = {"committed": False, "storage": photo.original.storage,
+             "names": [photo.original.name, photo.public.name, photo.thumb.name]}
+
+    def committed():
+        entry["committed"] = True
+
+    entry["callback"] = committed
+    transaction.on_commit(committed)
+    written.append(entry)
 
 
 def save_photo(data: bytes, *, complaint=None, tag: str = Photo.Tag.BEFORE, user=None,
@@ -26,7 +79,13 @@ def save_photo(data: bytes, *, complaint=None, tag: str = Photo.Tag.BEFORE, user
     photo.original.save("original", ContentFile(data), save=False)
     photo.public.save("public.jpg", ContentFile(image.public_jpeg), save=False)
     photo.thumb.save("thumb.jpg", ContentFile(image.thumb_jpeg), save=False)
-    photo.save()
+    try:
+        photo.save()
+    except Exception:
+        _delete(photo.original.storage, [photo.original.name, photo.public.name,
+                                         photo.thumb.name])
+        raise
+    _follow(photo)
     if complaint is not None and check:
         from .checks import refresh
 

@@ -6,11 +6,15 @@ import time
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
+
+from aduan.evidence import images, store
 
 from . import throttle, twofactor
 
@@ -65,6 +69,33 @@ class ThrottleMiddleware:
         return self.get_response(request)
 
 
+class UploadBudgetMiddleware:
+    """A POST may decode at most ADUAN_MAX_REQUEST_PIXELS of photos (evidence/images.py),
+    and the files of photos its refused actions rolled back are deleted (evidence/store.py)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method != "POST":
+            return self.get_response(request)
+        with images.pixel_budget(settings.ADUAN_MAX_REQUEST_PIXELS), store.files_follow_db():
+            return self.get_response(request)
+
+
+@receiver(user_logged_in)
+def _session_starts(sender, request, user, **kwargs):
+    """Every login starts the idle clock and asks afresh whether a code is needed."""
+    if request is None or not hasattr(request, "session"):
+        return
+    request.session[SessionLimitMiddleware.KEY] = int(time.time())
+    free = not twofactor.django_otp.user_has_device(user) and not twofactor.required(user)
+    if free:
+        request.session[SecondFactorMiddleware.FREE] = user.pk
+    else:
+        request.session.pop(SecondFactorMiddleware.FREE, None)
+
+
 class SessionLimitMiddleware:
     """A staff session lasts one working day (SESSION_COOKIE_AGE) and ends after
     ADUAN_SESSION_IDLE_MINUTES without a request."""
@@ -91,15 +122,22 @@ class SecondFactorMiddleware:
     who must have one (twofactor.required) and has none is sent to enrol. API calls with a
     Bearer key are not sessions and are not affected."""
 
+    FREE = "aduan_2fa_free"
+
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         user = request.user
         if (user.is_authenticated and STAFF_PATHS.match(request.path)
-                and not user.is_verified() and not _bearer(request)):
+                and not user.is_verified() and not _bearer(request)
+                and request.session.get(self.FREE) != user.pk):
             has_device = twofactor.django_otp.user_has_device(user)
-            if has_device or twofactor.required(user):
+            if not has_device and not twofactor.required(user):
+                # Neither enrolled nor obliged: remembered for this session (enrolling
+                # verifies the session at once), so staff pages cost no extra queries.
+                request.session[self.FREE] = user.pk
+            else:
                 if request.path.startswith("/api/"):
                     return JsonResponse({"error": {"status": 403, "detail":
                                                    "second factor required"}}, status=403)
