@@ -28,6 +28,7 @@ PERIODIC_JOBS = [
     "aduan.channels.email.poll.poll_all",
     "aduan.dashboard.facts.fill_missing",  # figures for complaints loaded in bulk
     "aduan.dashboard.report.send_weekly",  # Monday 07:00: last week's report to the mayor
+    "aduan.dashboard.stats.warm",  # the city's figures, recomputed every few minutes
     "aduan.privacy.retention.run",  # at most hourly: personal data past its city's policy
     "aduan.complaints.learning.nightly_retrain",  # once a night: triage learns the corrections
     "aduan.evidence.orphans.sweep",  # at most hourly: files no row names, reported

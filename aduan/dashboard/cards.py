@@ -5,6 +5,7 @@ figures from `stats.py`, each with the queue link that lists the complaints behi
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -92,14 +93,20 @@ def build(scope: stats.Scope, period: Period, filters: stats.Filters, *, staff: 
     places = [Item(names.get(code, code), n, go(wilayah=code), share=n / top_place)
               for code, n in sorted(kelurahan.items(), key=lambda kv: (-kv[1], kv[0]))]
     tables = []
+    same_query = urlencode({k: v for k, v in (("periode", period.key),
+                                               ("kategori", filters.category),
+                                               ("kanal", filters.channel)) if v})
     for kind in stats.table_kinds(scope):
         rows = stats.unit_table(fig, kind)
         for row in rows:
             row.url = go(unit=row.unit.pk)
-            row.card_url = unit_card_url(row.unit.pk) if unit_card_url else None
+            row.card_url = (f"{unit_card_url(row.unit.pk)}?{same_query}"
+                            if unit_card_url else None)
             row.answered = _pct(row.tally.answered_share)
             row.followed = _pct(row.tally.followed_share)
-        tables.append({"kind": kind, "label": KIND_LABELS.get(kind, kind), "rows": rows})
+        tables.append({"kind": kind, "label": KIND_LABELS.get(kind, kind),
+                       "rows": [r for r in rows if r.tally.n],
+                       "quiet_rows": [r for r in rows if not r.tally.n]})
     unit_of_region = {u.region_code: u.pk for u in stats.units.get().values()
                       if u.kind == Unit.Kind.KELURAHAN and u.region_code}
 
@@ -112,7 +119,7 @@ def build(scope: stats.Scope, period: Period, filters: stats.Filters, *, staff: 
     return {
         "fig": fig, "open_now": now_open, "tiles": tiles, "escalations": escalations,
         "ages": ages, "channels": channels, "categories": categories, "places": places,
-        "tables": tables, "period": period,
+        "tables": tables, "period": period, "computed_at": fig.computed_at,
         "breakdowns": [(_("Menurut kanal"), channels), (_("Menurut kategori"), categories),
                        (_("Menurut kelurahan"), places)],
         "choropleth": charts.choropleth(kelurahan, map_link),

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.core.cache import cache
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.views.decorators.cache import cache_control
 
 from aduan.complaints import public_face
@@ -88,12 +89,24 @@ def map_page(request):
 def map_points(request):
     """Recent open-and-done complaints as rounded points (public_face decides the point;
     identity categories have none). GeoJSON FeatureCollection."""
+    category = request.GET.get("kategori", "")[:40]
+    key = f"map-points:{category}:{translation.get_language()}"
+    body = cache.get(key)
+    if body is None:
+        body = _points(category)
+        cache.set(key, body, stats.CACHE_SECONDS)
+    return JsonResponse(body)
+
+
+def _points(category: str) -> dict:
     since = timezone.now() - timedelta(days=MAP_DAYS)
     rows = Complaint.objects.filter(created_at__gte=since, status__in=list(STATUS_COLOURS))
-    category = request.GET.get("kategori", "")
     if category:
         rows = rows.filter(category_id=category)
-    rows = (rows.select_related("category", "region").defer("region__boundary")
+    rows = (rows.select_related("category", "region")
+            .only("ref", "status", "lat", "lng", "category__code", "category__name",
+                  "category__name_en", "category__may_hold_identity", "region__code",
+                  "region__centroid_lat", "region__centroid_lng")
             .order_by("-created_at")[:MAP_LIMIT])
     features = []
     for complaint in rows:
@@ -109,4 +122,4 @@ def map_points(request):
                              "category": complaint.category.label if complaint.category else "",
                              "colour": STATUS_COLOURS[complaint.status],
                              "url": reverse("citizen:public", args=[complaint.ref])}})
-    return JsonResponse({"type": "FeatureCollection", "features": features})
+    return {"type": "FeatureCollection", "features": features}

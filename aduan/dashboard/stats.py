@@ -27,6 +27,7 @@ from datetime import datetime, timedelta
 from django.core.cache import cache
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _l
 
 from aduan.complaints.models import OPEN, Category, Complaint, Event, Status
 from aduan.evidence.models import ActivityPost, Photo, ProofWarning
@@ -41,11 +42,11 @@ from .periods import Period
 CACHE_SECONDS = 60
 DONE = (Status.RESOLVED, Status.CLOSED)
 TREND_WEEKS = 12
-AGE_BUCKETS = [(0, 1, "< 1 hari"), (1, 3, "1–3 hari"), (3, 7, "3–7 hari"),
-               (7, 30, "7–30 hari"), (30, None, "> 30 hari")]
+AGE_BUCKETS = [(0, 1, _l("< 1 hari")), (1, 3, _l("1–3 hari")), (3, 7, _l("3–7 hari")),
+               (7, 30, _l("7–30 hari")), (30, None, _l("> 30 hari"))]
 PEER_KINDS = (Unit.Kind.KECAMATAN, Unit.Kind.KELURAHAN, Unit.Kind.RW, Unit.Kind.RT,
               Unit.Kind.DINAS, Unit.Kind.BIDANG)
-CHANNEL_LABELS = {"web": "Situs web", "whatsapp": "WhatsApp", "instagram": "Instagram",
+CHANNEL_LABELS = {"web": _l("Situs web"), "whatsapp": "WhatsApp", "instagram": "Instagram",
                   "facebook": "Facebook", "telegram": "Telegram", "email": "E-mail",
                   "api": "API", "open311": "Open311"}
 
@@ -248,18 +249,45 @@ class Figures:
     computed_at: datetime = field(default_factory=timezone.now)
 
 
+def _key(scope: Scope, period: Period, filters: Filters) -> str:
+    return f"stats:{scope.unit_id}:{period.key}:{period.start.isoformat()}:{filters.key()}"
+
+
 def figures(scope: Scope, period: Period, filters: Filters | None = None,
             now: datetime | None = None, use_cache: bool = True) -> Figures:
     filters = filters or Filters()
-    key = f"stats:{scope.unit_id}:{period.key}:{period.start.isoformat()}:{filters.key()}"
+    key = _key(scope, period, filters)
     if use_cache and now is None:
         found = cache.get(key)
         if found is not None:
             return found
     result = _compute(scope, period, filters, now or timezone.now())
     if use_cache and now is None:
-        cache.set(key, result, CACHE_SECONDS)
+        cache.set(key, result, WARM_SECONDS if scope.unit_id is None else CACHE_SECONDS)
     return result
+
+
+WARM_SECONDS = 600  # city-wide figures of the standard periods: kept warm by the worker
+WARM_AGE = 240  # the worker recomputes them when older than this
+
+
+def warm(now: datetime | None = None) -> int:
+    """Periodic job: the city's figures for the standard periods (the mayor's page,
+    /statistik/ and every report card's peer ranks read them), recomputed when older
+    than WARM_AGE seconds, so no visitor waits for a year of complaints."""
+    from .periods import CHOICES, parse
+
+    now = now or timezone.now()
+    done = 0
+    for key, _label in CHOICES:
+        period = parse(key, now)
+        found = cache.get(_key(Scope(), period, Filters()))
+        if found is not None and (now - found.computed_at).total_seconds() < WARM_AGE:
+            continue
+        result = _compute(Scope(), period, Filters(), now)
+        cache.set(_key(Scope(), period, Filters()), result, WARM_SECONDS)
+        done += 1
+    return done
 
 
 def _compute(scope: Scope, period: Period, filters: Filters, now: datetime) -> Figures:
@@ -290,6 +318,14 @@ def _compute(scope: Scope, period: Period, filters: Filters, now: datetime) -> F
         resolution_n=len(minutes), warnings=warned,
         trend=trend(scope, period, filters, now),
     )
+
+
+def _cached(key: str, compute):
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, CACHE_SECONDS)
+    return found
 
 
 def trend_start(period: Period) -> datetime:
@@ -326,8 +362,12 @@ class OpenNow:
 def open_now(scope: Scope, filters: Filters | None = None,
              now: datetime | None = None) -> OpenNow:
     """Open complaints now, by age; overdue = a city deadline (not the citizen's) passed.
-    Counted by the unit that holds them now (escalated ones with the supervisor)."""
-    filters, now = filters or Filters(), now or timezone.now()
+    Counted by the unit that holds them now (escalated ones with the supervisor).
+    Cached for CACHE_SECONDS like every figure (pass `now` for a fresh count)."""
+    filters = filters or Filters()
+    if now is None:
+        return _cached(f"stats-open:{scope.unit_id}:{filters.key()}",
+                       lambda: open_now(scope, filters, timezone.now()))
     rows = _narrow(Complaint.objects.filter(status__in=OPEN), scope, filters,
                    unit_field="owner_id", category_field="category_id")
     late = Q(status__in=CITY_CLOCK_STATUSES, next_due__lt=now)
@@ -430,7 +470,8 @@ def flags(scope: Scope, now: datetime | None = None) -> tuple[list[Flag], list[F
     """(units without an active official, units gone quiet) in the scope, the ones holding
     most open complaints first. Quiet: holds complaints on the city's clock that arrived
     more than QUIET_DAYS ago, and no official acted on anything it holds in that time."""
-    now = now or timezone.now()
+    if now is None:
+        return _cached(f"stats-flags:{scope.unit_id}", lambda: flags(scope, timezone.now()))
     ids = scope.unit_ids()
     by_id = units.get()
     held = Complaint.objects.filter(status__in=OPEN)
@@ -450,7 +491,7 @@ def flags(scope: Scope, now: datetime | None = None) -> tuple[list[Flag], list[F
                    .values_list("owner_id", "n").order_by())
     acting = set(Event.objects.filter(created_at__gte=since, actor__isnull=False,
                                       complaint__owner_id__in=list(waiting))
-                 .values_list("complaint__owner_id", flat=True).distinct())
+                 .values_list("complaint__owner_id", flat=True).order_by().distinct())
     quiet = [Flag(by_id[pk], open_by_unit.get(pk, 0), "quiet")
              for pk in waiting if pk not in acting and pk in by_id
              and by_id[pk].kind in FLAGGED_KINDS]
