@@ -11,6 +11,8 @@ from email import policy
 from email.parser import BytesParser
 from urllib.parse import unquote, urlparse
 
+from aduan.guard import refusals
+
 from ..inbound import store
 from ..models import ChannelAccount
 from ..types import Malformed
@@ -44,13 +46,7 @@ def poll(account: ChannelAccount) -> int:
             raw = next((p[1] for p in parts if isinstance(p, tuple)), None)
             if raw is None:
                 continue
-            try:
-                raw = storable(raw)
-                parsed, _ = parse_bytes(account.account_id, raw)
-                new += store("email", raw.decode("utf-8", "surrogateescape"), parsed,
-                             account=account)
-            except Malformed as exc:
-                logger.info("e-mail %s skipped: %s", uid, exc)
+            new += take(account, raw)
             imap.uid("STORE", uid, "+FLAGS", "(\\Seen)")
     finally:
         try:
@@ -58,6 +54,22 @@ def poll(account: ChannelAccount) -> int:
         except (OSError, imaplib.IMAP4.error):
             pass
     return new
+
+
+def take(account: ChannelAccount, raw: bytes) -> int:
+    """Store one message from the mailbox; a malformed one is skipped and counted."""
+    raw = storable(raw)
+    try:
+        parsed, _ = parse_bytes(account.account_id, raw)
+    except Malformed as exc:
+        logger.info("e-mail skipped: %s", exc)
+        refusals.record("email", "malformed")
+        return 0
+    try:
+        return store("email", raw.decode("utf-8", "surrogateescape"), parsed, account=account)
+    except Malformed as exc:  # over a limit: store recorded why
+        logger.info("e-mail skipped: %s", exc)
+        return 0
 
 
 def storable(raw: bytes) -> bytes:

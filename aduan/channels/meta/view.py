@@ -15,6 +15,8 @@ from django.http import HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from aduan.guard import refusals
+
 from ..inbound import store
 from ..registry import META_OBJECTS
 from ..types import Malformed
@@ -45,6 +47,7 @@ def webhook(request):
             return HttpResponse(status=200)
         parsed = channel.parse.parse(payload)
     except (ValueError, Malformed, RecursionError, OverflowError) as exc:
+        refusals.record("meta", "malformed")
         return JsonResponse({"error": f"malformed: {exc}"[:200]}, status=400)
     try:
         store(channel.kind, text, parsed)

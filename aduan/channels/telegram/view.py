@@ -9,6 +9,8 @@ from django.http import HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from aduan.guard import refusals
+
 from ..inbound import store
 from ..models import ChannelAccount
 from ..types import Malformed
@@ -39,6 +41,7 @@ def webhook(request, channel_id: int):
             raise Malformed("not a JSON object")
         parsed = parse(payload, account.account_id)
     except (ValueError, Malformed, RecursionError, OverflowError) as exc:
+        refusals.record("telegram", "malformed")
         return JsonResponse({"error": f"malformed: {exc}"[:200]}, status=400)
     try:
         store("telegram", text, parsed, account=account)
