@@ -74,8 +74,9 @@ class Decision:
 
     @property
     def data(self) -> dict:
-        return {"wanted": self.wanted.pk, "unstaffed": [u.code for u in self.skipped]} \
-            if self.skipped else {}
+        if not self.skipped or self.wanted is None:
+            return {}
+        return {"wanted": self.wanted.pk, "unstaffed": [u.code for u in self.skipped]}
 
 
 def route_decision(category: Category | None, region: Region | None,

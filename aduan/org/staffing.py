@@ -87,7 +87,7 @@ def _nearest(unit: Unit, staffed: frozenset[int]) -> tuple[Unit | None, list[Uni
     codes = [c for c in unit.path.split("/") if c]
     chain = {u.code: u for u in Unit.objects.filter(code__in=codes)}
     ordered = [chain[c] for c in reversed(codes) if c in chain]  # the unit first, then up
-    skipped = []
+    skipped: list[Unit] = []
     for candidate in ordered:
         if candidate.is_active and candidate.pk in staffed:
             return candidate, skipped
