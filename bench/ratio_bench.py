@@ -216,6 +216,20 @@ def signed_lines(path: Path, count: int, start: int) -> None:
             handle.write(f"{sig}\t{body}\n")
 
 
+def sample_webhook(base: str, work: Path) -> str:
+    """Status and start of the answer to one fresh signed webhook (why were they refused?)."""
+    sample = work / "sample.txt"
+    signed_lines(sample, 1, 10**9 + int(time.time()) % 10**6)
+    sig, body = sample.read_text().rstrip("\n").split("\t", 1)
+    request = urllib.request.Request(base + "/webhooks/meta", data=body.encode(), headers={
+        "Content-Type": "application/json", "X-Hub-Signature-256": sig}, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return f"{response.status}"
+    except urllib.error.HTTPError as exc:
+        return f"{exc.code} {exc.read()[:200]!r}"
+
+
 class Counter:
     """Rows in one table of one database, read from outside the servers."""
 
@@ -360,6 +374,9 @@ def run_database(label: str, pg_url: str | None, args) -> dict:
                 print(f"  {label} round {rnd + 1} {name:<9} {ok / result['seconds']:8.1f} req/s"
                       f"  ({result['non2xx3xx']} refused, {result['errors']} errors)",
                       file=sys.stderr)
+                if result["non2xx3xx"] and name == "webhook":
+                    print("    one more, by hand: " + sample_webhook(server.base, work),
+                          file=sys.stderr)
         return totals
     finally:
         aduan.stop()
