@@ -22,6 +22,7 @@ from django.utils import timezone
 from aduan.complaints import actions
 from aduan.complaints.models import OPEN, Complaint, Status
 from aduan.org.models import Official, Unit
+from aduan.org.staffing import nearest_staffed
 
 from . import clock, deadlines
 from .models import Claim, Notification
@@ -115,23 +116,28 @@ def _escalate(complaint: Complaint, due: datetime, now: datetime, stats: Counter
                                complaint.resolution_due)
     label = clock.LABELS[kind]
     owner = complaint.owner
-    parent = _supervisor(owner)
+    # Like routing: pass over units nobody can act for (Pemkot holds only the mayor).
+    supervisor = _supervisor(owner)
+    parent, unstaffed = nearest_staffed(supervisor) if supervisor else (None, [])
+    passed = (f" {', '.join(str(u) for u in unstaffed)} belum punya petugas aktif."
+              if unstaffed else "")
     new_due = deadlines.escalation_due(complaint.category_id, complaint.urgency, now)
     if kind != clock.RESOLUTION and complaint.resolution_due and complaint.resolution_due > now:
         new_due = min(new_due, complaint.resolution_due)
     local_due = timezone.localtime(due).strftime("%d-%m-%Y %H:%M")
     if parent is not None:
-        reason = f"Tenggat {label} ({local_due}) terlewati oleh {owner}; naik ke {parent}."
+        reason = f"Tenggat {label} ({local_due}) terlewati oleh {owner}; naik ke {parent}.{passed}"
         actions.escalate(complaint, parent, reason, deadline=kind, next_due=new_due)
         notify_units = [parent, owner]
         event_kind = "escalated"
         stats[f"escalated_to_level_{complaint.escalation_level + 1}"] += 1
     else:
         # The top of the tree: nobody above to escalate to, but the breach still notifies.
-        reason = f"Tenggat {label} ({local_due}) terlewati oleh {owner} (unit tertinggi)."
+        reason = f"Tenggat {label} ({local_due}) terlewati oleh {owner} (unit tertinggi).{passed}"
         actions.record(complaint, "sla_overdue", None, note=reason,
                        data={"deadline": kind, "due": due.isoformat(), "unit": owner.pk,
-                             "level": complaint.escalation_level})
+                             "level": complaint.escalation_level,
+                             "unstaffed": [u.code for u in unstaffed]})
         notify_units = [owner]
         event_kind = "sla_overdue"
         stats["overdue_at_top"] += 1

@@ -81,9 +81,12 @@ class City:
             ("pak_rt", self.rt, R.KETUA_RT), ("pak_rw", self.rw, R.KETUA_RW),
             ("bu_lurah", self.kelurahan, R.LURAH), ("pak_camat", self.kecamatan, R.CAMAT),
             ("triase", self.triage, R.TRIAGE), ("walikota", self.pemkot, R.MAYOR),
+            ("staf_pemkot", self.pemkot, R.STAFF),  # the mayor only reads (org/staffing.py)
             ("staf_dpupr", self.dpupr, R.STAFF),
         ]:
-            user = User.objects.create_user(username)  # no password: hashing is slow
+            # A usable password: an official who cannot log in does not staff the unit
+            # (org/staffing.py). Tests hash with MD5, so this costs nothing.
+            user = User.objects.create_user(username, password="rahasia-uji")
             Official.objects.create(user=user, unit=unit, role=role)
             self.people[username] = user
 

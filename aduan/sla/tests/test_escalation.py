@@ -48,6 +48,50 @@ def test_missed_first_response_climbs_rt_rw_kelurahan_kecamatan_pemkot(city, clo
     assert Notification.objects.filter(user=city.people["walikota"]).count() == 3
 
 
+def test_escalation_stops_below_a_pemkot_where_only_the_mayor_sits(city, clock):
+    from aduan.org.models import Official
+
+    Official.objects.filter(unit=city.pemkot).exclude(role=Official.Role.MAYOR).update(
+        is_active=False)
+    c = city.complaint(city.rt)
+    owners = []
+    for _ in range(5):
+        clock.set(Complaint.objects.get(pk=c.pk).next_due + timedelta(minutes=1))
+        tick()
+        c.refresh_from_db()
+        owners.append(c.owner.code)
+        assert c.next_due > clock.now  # never without a next deadline
+    # The mayor only reads: the kecamatan is the highest unit anyone can act for.
+    assert owners == ["rw-05", "kel-kemlayan", "kec-serengan", "kec-serengan", "kec-serengan"]
+    assert c.escalation_level == 3
+    overdue = Event.objects.filter(complaint=c, kind="sla_overdue").order_by("pk")
+    assert overdue.count() == 2
+    assert all("Pemkot Surakarta belum punya petugas aktif" in e.note for e in overdue)
+    assert overdue[0].data["unstaffed"] == ["pemkot-ska"]
+    assert not Notification.objects.filter(user=city.people["walikota"]).exists()
+
+
+def test_escalation_passes_over_a_unit_without_an_active_official(city, clock):
+    from aduan.org.models import Official
+
+    Official.objects.filter(unit=city.kelurahan).update(is_active=False)  # lurah away
+    c = city.complaint(city.rt)
+    clock.set(c.next_due + timedelta(minutes=1))
+    tick()  # RT -> RW
+    c.refresh_from_db()
+    clock.set(c.next_due + timedelta(minutes=1))
+    tick()  # RW -> (Kelurahan Kemlayan: nobody) -> Kecamatan Serengan
+    c.refresh_from_db()
+    assert (c.owner, c.escalation_level) == (city.kecamatan, 2)
+    event = Event.objects.filter(complaint=c, kind="escalated").latest("pk")
+    assert event.data["to"] == city.kecamatan.pk
+    assert "naik ke Kecamatan Serengan" in event.note
+    assert "Kelurahan Kemlayan belum punya petugas aktif" in event.note
+    told = set(Notification.objects.filter(kind="escalated", complaint_id=c.pk).values_list(
+        "user__username", flat=True))
+    assert "pak_camat" in told and "bu_lurah" not in told
+
+
 def test_escalation_gives_the_supervisor_one_working_day(city, clock):
     c = city.complaint(city.rt)
     clock.set(wib(2026, 11, 24, 9, 1))  # Tuesday, a minute late
