@@ -20,6 +20,7 @@ from aduan.complaints.intake import acknowledgement_text
 from aduan.complaints.models import Complaint, Event
 from aduan.complaints.signals import event_recorded
 
+from . import loop
 from .http import TIMEOUT, Rejected, Retryable
 from .inbound import CURRENT
 from .models import ChannelAccount, OutboxMessage
@@ -35,7 +36,7 @@ BACKOFF_CAP = 300.0
 # Public timeline events the citizen hears about on their channel.
 NOTIFY_KINDS = {"received", "assigned", "acknowledged", "reply", "progress", "asked_citizen",
                 "resolved", "closed", "rejected", "forwarded", "merged", "reopened",
-                "survivor_resolved"}
+                "survivor_resolved", "confirmed"}
 
 
 class Park(Exception):
@@ -55,7 +56,9 @@ def text_for(event: Event, complaint: Complaint) -> str:
         "asked_citizen": f"Petugas membutuhkan informasi untuk aduan {ref}:\n{note}\n"
                          "Balas pesan ini untuk menjawab.",
         "resolved": f"Aduan {ref} dilaporkan selesai: {note}\nFoto sebelum/sesudah: {link}\n"
-                    "Balas SUDAH bila sudah beres, atau BELUM bila belum beres.",
+                    "Balas SUDAH (1) bila sudah beres, atau BELUM (2) bila belum beres. "
+                    "Balas STATUS kapan saja untuk melihat keadaan aduan.",
+        "confirmed": loop.rating_question(complaint),
         "closed": f"Aduan {ref} ditutup. Terima kasih telah melapor.",
         "rejected": f"Mohon maaf, aduan {ref} tidak dapat kami proses: {note}",
         "forwarded": f"Aduan {ref} berada di luar wewenang Pemerintah Kota dan sudah kami "
@@ -84,20 +87,24 @@ def on_event_recorded(sender, event: Event, **kwargs) -> None:
     if account is None:
         return
     queue_text(account, complaint, f"event:{event.pk}", complaint.reporter.handle,
-               text_for(event, complaint), acknowledgement=event.kind == "received")
+               text_for(event, complaint), acknowledgement=event.kind == "received",
+               buttons=loop.buttons_for(event.kind, complaint))
 
 
 def queue_text(account: ChannelAccount, complaint: Complaint | None, key: str, recipient: str,
-               text: str, *, acknowledgement: bool = False) -> OutboxMessage:
+               text: str, *, acknowledgement: bool = False,
+               buttons: tuple[tuple[str, str], ...] = ()) -> OutboxMessage:
     """Compose under the provider's rules and queue one send (inside the caller's
     transaction). A rule that forbids sending parks the row with the reason."""
     origin = CURRENT.get()
     if origin is not None and origin.sender != recipient:
         origin = None
     status, error = S.QUEUED, ""
+    sender = CHANNELS[account.kind].send
+    extra = {"buttons": buttons} if buttons and getattr(sender, "BUTTONS", False) else {}
     try:
-        payload = CHANNELS[account.kind].send.compose(
-            account, recipient, text, origin=origin, acknowledgement=acknowledgement)
+        payload = sender.compose(
+            account, recipient, text, origin=origin, acknowledgement=acknowledgement, **extra)
     except Park as exc:
         payload, status, error = {"text": text}, S.PARKED, str(exc)
     key = payload.pop("key", None) or key

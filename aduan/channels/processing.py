@@ -12,6 +12,7 @@ import logging
 import re
 import time
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.utils import timezone
@@ -23,7 +24,7 @@ from aduan.complaints.intake import IncomingMessage, open_complaint, open_for
 from aduan.complaints.models import Complaint, Reporter, Status
 from aduan.writelock import writing
 
-from . import firstmessage
+from . import firstmessage, loop
 from .http import ProviderError, Retryable
 from .inbound import CURRENT
 from .models import ChannelAccount, InboundEvent
@@ -102,7 +103,8 @@ def process(event_id: int) -> None:
                             else ([], [], ""))
     account = event.account
     if (msg is not None and not error and not has_attachments(msg)
-            and opens_complaint(msg, photos) and firstmessage.applies(account, msg)):
+            and not loop.maybe(msg.action, msg.text) and opens_complaint(msg, photos)
+            and firstmessage.applies(account, msg)):
         try:
             if firstmessage.open_first(event_id, account, msg, incoming(account, msg, photos)):
                 return
@@ -145,6 +147,10 @@ def handle(account: ChannelAccount, msg: ChatMessage, photos: list[bytes],
     _update_reporter(reporter, msg)
     complaint = open_for(reporter, channel)
     text = msg.text.strip()
+    latest = complaint or _latest_closed(reporter, channel)
+    choice = loop.parse(msg.action, text, latest.status if latest else None)
+    if choice is not None:
+        return _choose(account, reporter, msg, choice, complaint, latest)
     if complaint is None:
         if msg.reaction:  # to our welcome or a closed complaint's message: kept on the event
             return None
@@ -176,12 +182,12 @@ def handle(account: ChannelAccount, msg: ChatMessage, photos: list[bytes],
                        data={"channel": channel, "attachments": file_ids})
         return complaint
     if complaint.status == Status.RESOLVED and text and NOT_FIXED.search(text):
-        complaint = actions.reopen(complaint, text)
+        complaint = actions.reopen(complaint, text, by=_citizen(account, msg))
         if photo_ids or file_ids:
             actions.add_citizen_message(complaint, "", photo_ids,
                                         data={"attachments": file_ids} if file_ids else None)
     elif complaint.status == Status.RESOLVED and text and CONFIRMED.match(text) and not photos:
-        complaint = actions.confirm(complaint)
+        complaint = actions.confirm(complaint, by=_citizen(account, msg))
     else:
         data = {"channel": channel}
         if file_ids:
@@ -217,6 +223,52 @@ def _public_reply(account: ChannelAccount, complaint: Complaint, comment_id: str
 
     queue(account, complaint, f"public-reply:{account.pk}:{comment_id}", comment_id,
           public_reply(comment_id))
+
+
+def _citizen(account: ChannelAccount, msg: ChatMessage) -> actions.Citizen:
+    """A message the provider vouched for, from the chat the complaint came from."""
+    return actions.Citizen(account.kind, msg.sender[:200])
+
+
+def _latest_closed(reporter: Reporter, channel: str) -> Complaint | None:
+    """A complaint the citizen confirmed lately and has not rated yet (for "1".."5")."""
+    since = timezone.now() - timedelta(days=14)
+    return (Complaint.objects.filter(reporter=reporter, channel=channel, status=Status.CLOSED,
+                                     rating__isnull=True, closed_at__gte=since)
+            .order_by("-closed_at").first())
+
+
+def _choose(account: ChannelAccount, reporter: Reporter, msg: ChatMessage, choice: loop.Choice,
+            complaint: Complaint | None, latest: Complaint | None) -> Complaint | None:
+    """A button or its typed fallback: the same named action as the web tracking page."""
+    from .outbox import queue_text
+
+    key = f"loop:{account.pk}:{msg.provider_id}"
+    if choice.verb == "status":
+        shown = complaint or latest or reporter.complaints.filter(
+            channel=account.kind).order_by("-created_at").first()
+        queue_text(account, shown, key, msg.sender, loop.status_text(shown))
+        return complaint
+    target = latest
+    if choice.ref:  # a button names its complaint; only the reporter's own is found
+        target = Complaint.objects.filter(ref=choice.ref, reporter=reporter).first()
+    if target is None:
+        queue_text(account, None, key, msg.sender, loop.status_text(None))
+        return None
+    by = _citizen(account, msg)
+    try:
+        if choice.verb == "confirm":
+            target = actions.confirm(target, by=by)  # the rating question follows the event
+        elif choice.verb == "reopen":
+            target = actions.reopen(target, msg.text.strip() or "Belum beres", by=by)
+        else:
+            target = actions.rate(target, choice.stars, by=by)
+            queue_text(account, target, key, msg.sender,
+                       f"Terima kasih atas penilaian Anda ({choice.stars} dari 5) untuk aduan "
+                       f"{target.ref}.")
+    except actions.ActionError as exc:
+        queue_text(account, target, key, msg.sender, f"{exc}\n{loop.status_text(target)}")
+    return target
 
 
 def has_attachments(msg: ChatMessage) -> bool:

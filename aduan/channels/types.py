@@ -41,6 +41,7 @@ class ChatMessage:
     at: datetime | None = None
     subject: str = ""
     reaction: str = ""  # an emoji reaction to one of our messages: recorded, not answered
+    action: str = ""  # the id of a reply button we sent ("aduan:confirm:<ref>"), if pressed
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ transaction. Views, tasks and channels call these; nothing else saves a complain
 """
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
@@ -69,6 +70,26 @@ def _require_staff(actor, complaint: Complaint, *, triage: bool = False) -> None
         raise NotAllowed(_("Hanya tim triase yang boleh melakukan ini."))
     if not access.may_act_on_complaint(complaint):
         raise NotAllowed(_("Anda tidak berwenang atas aduan ini."))
+
+
+@dataclass(frozen=True)
+class Citizen:
+    """The reporter acting from their own verified chat identity (a message that the
+    provider signed, from the channel and handle the complaint was reported with). The
+    web tracking page proves the reporter by the private token and passes no `by`."""
+
+    channel: str
+    handle: str
+
+
+def _require_reporter(by: Citizen | None, complaint: Complaint) -> dict:
+    if by is None:
+        return {}
+    reporter = complaint.reporter
+    if (reporter is None or complaint.channel != by.channel or reporter.channel != by.channel
+            or reporter.handle != by.handle):
+        raise NotAllowed(_("Hanya pelapor aduan ini yang boleh melakukan ini."))
+    return {"via": by.channel}
 
 
 def _require_not_named(complaint: Complaint, unit: Unit) -> None:
@@ -450,12 +471,13 @@ def resume_after_wait(complaint: Complaint) -> Complaint:
 
 
 @transaction.atomic
-def confirm(complaint: Complaint) -> Complaint:
+def confirm(complaint: Complaint, *, by: Citizen | None = None) -> Complaint:
     complaint = _lock(complaint)
+    via = _require_reporter(by, complaint)
     _require_status(complaint, [S.RESOLVED], _("konfirmasi"))
     complaint.status, complaint.closed_at, complaint.next_due = S.CLOSED, timezone.now(), None
     _save(complaint, "status", "closed_at", "next_due")
-    record(complaint, "confirmed", "Pelapor", public=True)
+    record(complaint, "confirmed", "Pelapor", public=True, data=via)
     return complaint
 
 
@@ -492,11 +514,12 @@ def close_unconfirmed(complaint: Complaint) -> Complaint:
 
 
 @transaction.atomic
-def reopen(complaint: Complaint, reason: str) -> Complaint:
+def reopen(complaint: Complaint, reason: str, *, by: Citizen | None = None) -> Complaint:
     """The citizen says it is not fixed: back to work, clocks restart."""
     from aduan.triage.pii import mask
 
     complaint = _lock(complaint)
+    via = _require_reporter(by, complaint)
     _require_status(complaint, [S.RESOLVED], _("buka kembali"))
     now = timezone.now()
     complaint.status, complaint.resolved_at = S.IN_PROGRESS, None
@@ -505,22 +528,24 @@ def reopen(complaint: Complaint, reason: str) -> Complaint:
     complaint.next_due = min(due.resolution, deadlines.next_response(
         complaint.category_id, complaint.urgency, now))
     _save(complaint, "status", "resolved_at", "resolution_due", "next_due")
-    record(complaint, "reopened", "Pelapor", note=mask(reason), public=True)
+    record(complaint, "reopened", "Pelapor", note=mask(reason), public=True, data=via)
     return complaint
 
 
 @transaction.atomic
-def rate(complaint: Complaint, stars: int, comment: str = "") -> Complaint:
+def rate(complaint: Complaint, stars: int, comment: str = "", *,
+         by: Citizen | None = None) -> Complaint:
     from aduan.triage.pii import mask
 
     complaint = _lock(complaint)
+    via = _require_reporter(by, complaint)
     _require_status(complaint, [S.RESOLVED, S.CLOSED], _("beri nilai"))
     if not 1 <= int(stars) <= 5:
         raise ActionError(_("Nilai harus 1 sampai 5."))
     complaint.rating, complaint.rating_comment = int(stars), mask(comment)[:500]
     _save(complaint, "rating", "rating_comment")
     record(complaint, "rated", "Pelapor", note=complaint.rating_comment, public=True,
-           data={"stars": complaint.rating})
+           data={"stars": complaint.rating, **via})
     return complaint
 
 

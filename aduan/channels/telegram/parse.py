@@ -16,7 +16,7 @@ IGNORED_UPDATES = {
     "edited_message", "channel_post", "edited_channel_post", "business_connection",
     "business_message", "edited_business_message", "deleted_business_messages",
     "message_reaction", "message_reaction_count", "inline_query", "chosen_inline_result",
-    "callback_query", "shipping_query", "pre_checkout_query", "purchased_paid_media", "poll",
+    "shipping_query", "pre_checkout_query", "purchased_paid_media", "poll",
     "poll_answer", "my_chat_member", "chat_member", "chat_join_request", "chat_boost",
     "removed_chat_boost",
 }
@@ -98,9 +98,19 @@ class Message(_M):
     contact: Contact | None = None
 
 
+class CallbackQuery(_M):
+    """A press on one of our inline keyboard buttons (`data` is the button's id)."""
+
+    id: str
+    from_: User = Field(alias="from")
+    message: Message | None = None
+    data: str = ""
+
+
 class Update(_M):
     update_id: int
     message: Message | None = None
+    callback_query: CallbackQuery | None = None
 
 
 def parse(payload: dict, account_id: str) -> Parsed:
@@ -110,6 +120,8 @@ def parse(payload: dict, account_id: str) -> Parsed:
         raise Malformed(f"Telegram update: {exc.error_count()} invalid field(s)") from None
     result = Parsed()
     msg = update.message
+    if msg is None and update.callback_query is not None:
+        return _callback(update.update_id, update.callback_query, account_id, result)
     if msg is None:
         kinds = [k for k in payload if k != "update_id"]
         result.ignored.extend(f"update:{k}" for k in kinds or ["empty"])
@@ -144,6 +156,19 @@ def parse(payload: dict, account_id: str) -> Parsed:
         text=text, name=name, username=user.username if user else "", phone=phone,
         media=media, lat=lat, lng=lng, at=datetime.fromtimestamp(msg.date, tz=UTC),
     ))
+    return result
+
+
+def _callback(update_id: int, query: CallbackQuery, account_id: str, result: Parsed) -> Parsed:
+    chat = query.message.chat if query.message else None
+    if chat is None or chat.type != "private" or query.from_.is_bot or not query.data:
+        result.ignored.append("callback_query:unusable")
+        return result
+    user = query.from_
+    result.messages.append(ChatMessage(
+        account_id=account_id, provider_id=str(update_id), sender=str(chat.id),
+        action=query.data, name=" ".join(p for p in (user.first_name, user.last_name) if p),
+        username=user.username, at=datetime.fromtimestamp(query.message.date, tz=UTC)))
     return result
 
 

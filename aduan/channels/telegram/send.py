@@ -18,8 +18,17 @@ def api(account, method: str, body: dict) -> dict:
     return answer
 
 
-def compose(account, recipient: str, text: str, *, origin=None, acknowledgement=False) -> dict:
-    return {"method": "sendMessage", "body": {"chat_id": recipient, "text": text[:4096]}}
+BUTTONS = True  # compose() takes reply buttons: an inline keyboard (callback_query back)
+
+
+def compose(account, recipient: str, text: str, *, origin=None, acknowledgement=False,
+            buttons=()) -> dict:
+    body = {"chat_id": recipient, "text": text[:4096]}
+    if buttons:  # one row; callback_data is limited to 64 bytes
+        body["reply_markup"] = {"inline_keyboard": [[
+            {"text": title, "callback_data": key.encode()[:64].decode(errors="ignore")}
+            for key, title in buttons]]}
+    return {"method": "sendMessage", "body": body}
 
 
 def send(account, payload: dict) -> str:
@@ -36,7 +45,7 @@ def download(account, media: Media) -> bytes:
 
 
 def set_webhook(account, url: str) -> dict:
-    body = {"url": url, "allowed_updates": ["message"]}
+    body = {"url": url, "allowed_updates": ["message", "callback_query"]}
     if account.secret:
         body["secret_token"] = account.secret
     return api(account, "setWebhook", body)

@@ -210,9 +210,11 @@ def _value(value: Value, result: Parsed) -> None:
                 text=place, lat=msg.location.latitude, lng=msg.location.longitude, **common))
         elif msg.type == "interactive" and msg.interactive is not None:
             reply = msg.interactive.button_reply or msg.interactive.list_reply
-            result.messages.append(ChatMessage(text=reply.title if reply else "", **common))
+            result.messages.append(ChatMessage(text=reply.title if reply else "",
+                                               action=reply.id if reply else "", **common))
         elif msg.type == "button" and msg.button is not None:
-            result.messages.append(ChatMessage(text=msg.button.text, **common))
+            result.messages.append(ChatMessage(text=msg.button.text, action=msg.button.payload,
+                                               **common))
         elif msg.type == "contacts" and msg.contacts:
             lines = [" ".join(filter(None, [c.name.formatted_name if c.name else "",
                                             *(p.phone for p in c.phones)])) for c in msg.contacts]

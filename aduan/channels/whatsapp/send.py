@@ -4,7 +4,9 @@ Send: POST {META_GRAPH_URL}/{phone-number-id}/messages. Inside the 24-hour custo
 service window (since the citizen's last message) a text message; outside it an approved
 template named in the account's settings (`template_name`, `template_language`, default
 "id"), whose body has one parameter that receives our text. No template: the message
-parks.
+parks. Reply buttons (`buttons`: (id, title) pairs) go as an `interactive` message inside
+the window: up to 3 as `button`, more as a `list`; outside it the template carries the
+text, which always says what to type instead.
 Media: GET /{media-id} answers {"url", "mime_type", ...}; GET that url with the same
 Bearer token answers the bytes.
 """
@@ -16,11 +18,16 @@ from ..meta import graph
 from ..outbox import Park
 from ..types import Media
 
+BUTTONS = True  # compose() takes reply buttons
 
-def compose(account, recipient: str, text: str, *, origin=None, acknowledgement=False) -> dict:
+
+def compose(account, recipient: str, text: str, *, origin=None, acknowledgement=False,
+            buttons=()) -> dict:
     body = {"messaging_product": "whatsapp", "recipient_type": "individual", "to": recipient}
     elapsed = graph.since(graph.last_message_at(account, recipient))
-    if elapsed is not None and elapsed < graph.WINDOW:
+    if elapsed is not None and elapsed < graph.WINDOW and buttons:
+        body.update(type="interactive", interactive=interactive(text, buttons))
+    elif elapsed is not None and elapsed < graph.WINDOW:
         body.update(type="text", text={"preview_url": False, "body": text[:4096]})
     else:
         name = account.settings.get("template_name")
@@ -34,6 +41,18 @@ def compose(account, recipient: str, text: str, *, origin=None, acknowledgement=
             "components": [{"type": "body", "parameters": [{"type": "text", "text": param}]}],
         })
     return {"path": f"{account.account_id}/messages", "body": body}
+
+
+def interactive(text: str, buttons) -> dict:
+    """Documented limits: body 1024 characters; 3 reply buttons with titles of 20; a list
+    has up to 10 rows with titles of 24 and a button label of 20."""
+    if len(buttons) <= 3:
+        return {"type": "button", "body": {"text": text[:1024]}, "action": {"buttons": [
+            {"type": "reply", "reply": {"id": key[:256], "title": title[:20]}}
+            for key, title in buttons]}}
+    return {"type": "list", "body": {"text": text[:4096]}, "action": {
+        "button": "Pilih", "sections": [{"title": "Pilihan", "rows": [
+            {"id": key[:200], "title": title[:24]} for key, title in buttons[:10]]}]}}
 
 
 def send(account, payload: dict) -> str:
