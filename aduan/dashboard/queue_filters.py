@@ -9,6 +9,7 @@ their owner, like every queue), `wilayah` (kelurahan region code),
 `selesai=1` (resolved at least once), `dibuka_ulang=1`, `bukti=ada|tidak` (after photo),
 `eskalasi=1|2|3` (3 = three or more), `dinilai=1`, `peringatan=1` (proof warning),
 `terlambat=1` (a city deadline passed now), `umur=<bucket index>` (open, by age),
+`ditangani=1` (being handled: open but not yet reported resolved),
 `status` (`open`, `all` or a status).
 """
 
@@ -28,7 +29,7 @@ from . import periods, stats
 
 KEYS = ("periode", "kategori", "kanal", "unit", "pemilik", "wilayah", "jawab", "tindak",
         "selesai", "dibuka_ulang", "bukti", "eskalasi", "dinilai", "peringatan",
-        "terlambat", "umur")
+        "terlambat", "umur", "ditangani")
 
 
 def _int(value) -> int | None:
@@ -80,6 +81,8 @@ def apply(queryset, params, now: datetime | None = None):
         queryset = queryset.filter(rating__isnull=False)
     if params.get("peringatan") == "1":
         queryset = queryset.filter(pk__in=ProofWarning.objects.values("complaint_id"))
+    if params.get("ditangani") == "1":
+        queryset = queryset.filter(status__in=stats.HANDLING)
     if params.get("terlambat") == "1":
         queryset = queryset.filter(status__in=CITY_CLOCK_STATUSES, next_due__lt=now)
     bucket = _int(params.get("umur"))
@@ -116,7 +119,7 @@ class Links:
 
     def now(self, **extra) -> str:
         """Open complaints now, held within the scope (not tied to the period)."""
-        params = {"status": "open", **{k: v for k, v in self.base.items()
+        params = {"status": "open", "ditangani": 1, **{k: v for k, v in self.base.items()
                                         if k in ("kategori", "kanal")}}
         if self.unit:
             params["pemilik"] = self.unit

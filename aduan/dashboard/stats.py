@@ -41,6 +41,8 @@ from .periods import Period
 
 CACHE_SECONDS = 60
 DONE = (Status.RESOLVED, Status.CLOSED)
+# Being handled: open and not yet reported fixed (resolved waits for the citizen's word).
+HANDLING = [s for s in OPEN if s != Status.RESOLVED]
 TREND_WEEKS = 12
 AGE_BUCKETS = [(0, 1, _l("< 1 hari")), (1, 3, _l("1–3 hari")), (3, 7, _l("3–7 hari")),
                (7, 30, _l("7–30 hari")), (30, None, _l("> 30 hari"))]
@@ -361,14 +363,15 @@ class OpenNow:
 
 def open_now(scope: Scope, filters: Filters | None = None,
              now: datetime | None = None) -> OpenNow:
-    """Open complaints now, by age; overdue = a city deadline (not the citizen's) passed.
+    """Complaints being handled now (open, not resolved), by age; overdue = a city deadline
+    (not the citizen's) passed.
     Counted by the unit that holds them now (escalated ones with the supervisor).
     Cached for CACHE_SECONDS like every figure (pass `now` for a fresh count)."""
     filters = filters or Filters()
     if now is None:
         return _cached(f"stats-open:{scope.unit_id}:{filters.key()}",
                        lambda: open_now(scope, filters, timezone.now()))
-    rows = _narrow(Complaint.objects.filter(status__in=OPEN), scope, filters,
+    rows = _narrow(Complaint.objects.filter(status__in=HANDLING), scope, filters,
                    unit_field="owner_id", category_field="category_id")
     late = Q(status__in=CITY_CLOCK_STATUSES, next_due__lt=now)
     agg = {}
@@ -509,7 +512,7 @@ def status_counts(queryset=None) -> dict[str, int]:
     found = rows.aggregate(
         total=Count("pk"),
         done=Count("pk", filter=Q(status__in=DONE)),
-        open=Count("pk", filter=Q(status__in=[s for s in OPEN if s not in DONE])),
+        open=Count("pk", filter=Q(status__in=HANDLING)),
     )
     found["other"] = found["total"] - found["done"] - found["open"]
     return found

@@ -20,10 +20,13 @@ PERIOD = "?periode=2026-Q4"
 
 @pytest.fixture
 def history(demo_city):
+    from django.core.cache import cache
+
     from conftest import make_jpeg
 
     from .history import generate
 
+    cache.clear()  # the cache table outlives the flushes between live-server tests
     generate(30, jpeg=make_jpeg)
 
 
