@@ -234,8 +234,8 @@ def event_note(complaint: Complaint, event: Event, known: list[str] | None = Non
         note = f"{_('Ikuti aduan')} {event.data['into']}"
     if event.kind == "rated":
         note = f"{event.data.get('stars', '')}★ {note}".strip()
-    # Officials' notes: what the masker is sure of; citizens' words: everything it found.
-    return clean(complaint, note, known, sure_only=event.kind not in CITIZEN_EVENTS)
+    # Everything the masker found, sure or not: no person approves timeline notes.
+    return clean(complaint, note, known)
 
 
 def timeline(complaint: Complaint, photos: dict | None = None) -> list[PublicLine]:

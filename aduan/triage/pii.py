@@ -346,7 +346,8 @@ _NOT_A_NAME = _OFFICE | {"senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "
                          "the", "and", "of", "tim", "bina", "marga", "bidang", "seksi",
                          "unit", "bagian", "satuan", "badan", "upt", "uptd", "regu", "pemadam",
                          "kebakaran", "damkar", "pju", "dinas", "negara", "republik", "h", "hj",
-                         "kh", "dr", "drg", "ir", "drs", "dra", "prof", "sdr", "sdri", "bpk"}
+                         "kh", "dr", "drg", "ir", "drs", "dra", "prof", "sdr", "sdri", "bpk",
+                         "kartu", "keluarga", "kependudukan", "induk"}
 _PLACE_WORDS = {"jalan", "jl", "jln", "gang", "gg", "pasar", "masjid", "gereja", "pura",
                 "klenteng", "vihara", "taman", "stasiun", "terminal", "sekolah", "sd", "smp",
                 "sma", "smk", "sdn", "smpn", "sman", "universitas", "rumah", "rs", "rsud",
@@ -389,10 +390,13 @@ def _name_words_ok(words: str) -> bool:
 
 
 def _trim_name(text: str, start: int, end: int) -> int:
-    """End of a name: stop before the first word that is not part of one."""
+    """End of a name: stop before the first word that is not part of one (a common word,
+    or a lower-case word after a capitalised name)."""
     pos = start
+    capitalised = text[start:start + 1].isupper()
     for word in re.finditer(r"\S+", text[start:end]):
-        if word.group().strip(".,").lower() in _NOT_A_NAME:
+        value = word.group().strip(".,")
+        if value.lower() in _NOT_A_NAME or (capitalised and value[:1].islower()):
             break
         pos = start + word.end()
     return pos
@@ -406,6 +410,8 @@ def _names(text: str) -> list[Finding]:
         if office and office.lower() not in _OFFICE:
             # "Pak Budi Santoso": the first word is already the name
             start, name = match.start(1), text[match.start(1):match.end(2)]
+        elif office and name.lower() in place_names():
+            continue  # "Pak Camat Serengan", "Bu Lurah Kemlayan": an office and its place
         if not _name_words_ok(name):
             continue
         end = _trim_name(text, start, match.end(2))
@@ -433,9 +439,6 @@ def _names(text: str) -> list[Finding]:
             continue
         if all(w in places for w in lowered):
             continue
-        sentence_start = match.start() == 0 or text[:match.start()].rstrip()[-1:] in ".!?\n"
-        if sentence_start and len(lowered) == 2:
-            continue  # "Mohon Segera" style capitalised openings are too common to flag
         found.append(Finding("name", match.start(), match.end(), False, 0.5))
     return found
 
@@ -489,8 +492,24 @@ _PRIORITY = {"contact": 0, "place": 0, "email": 1, "nik": 2, "kk": 2, "phone": 3
              "address": 4, "name": 5, "number": 6}
 
 
+def _merge_same(findings: list[Finding], kind: str) -> list[Finding]:
+    """Overlapping findings of one kind become their union (two address rules seeing two
+    parts of one address must not leave the house number between them)."""
+    same = sorted((f for f in findings if f.type == kind), key=lambda f: f.start)
+    merged: list[Finding] = []
+    for f in same:
+        if merged and f.start < merged[-1].end:
+            last = merged[-1]
+            merged[-1] = Finding(kind, last.start, max(last.end, f.end), last.valid or f.valid,
+                                 max(last.confidence, f.confidence))
+        else:
+            merged.append(f)
+    return [f for f in findings if f.type != kind] + merged
+
+
 def _select(findings: list[Finding]) -> list[Finding]:
     """Non-overlapping findings: by kind priority, then the longest."""
+    findings = _merge_same(findings, "address")
     chosen: list[Finding] = []
     for f in sorted(findings, key=lambda f: (_PRIORITY[f.type], -f.confidence,
                                              -(f.end - f.start), f.start)):

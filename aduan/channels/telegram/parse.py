@@ -143,7 +143,7 @@ def parse(payload: dict, account_id: str) -> Parsed:
     if place is not None:
         lat, lng = place.latitude, place.longitude
         if msg.venue and not text:
-            text = ", ".join(p for p in (msg.venue.title, msg.venue.address) if p)
+            text = "Lokasi: " + ", ".join(p for p in (msg.venue.title, msg.venue.address) if p)
     phone = msg.contact.phone_number if msg.contact else ""
     if msg.contact and not text:
         text = "Kontak: " + " ".join(

@@ -57,7 +57,10 @@ def leaked(output: str, secret: Secret) -> list[str]:
     digits = _digits(output)
     lowered = output.lower()
     for needle in secret.needles:
-        if needle.isdigit():
+        if needle.isdigit() and len(needle) < 6:  # a house number: as a number of its own
+            if re.search(r"(?<!\d)" + needle + r"(?!\d)", output):
+                found.append(needle)
+        elif needle.isdigit():
             if needle in digits:
                 found.append(needle)
         elif re.search(r"(?<!\w)" + re.escape(needle.lower()) + r"(?!\w)", lowered):

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from aduan.triage import pii
 from aduan.triage.tests import hostile
 
-MANY = settings(max_examples=600, deadline=None, derandomize=True, database=None,
+MANY = settings(max_examples=500, deadline=None, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.too_slow])
 
 
