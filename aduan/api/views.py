@@ -9,6 +9,7 @@ from django.http import JsonResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from aduan.complaints import counting
 from aduan.complaints.models import OPEN, Category, Complaint, Status
 from aduan.guard import limits
 from aduan.org.access import access_for
@@ -120,7 +121,7 @@ def _list(request, name: str) -> list[str]:
 def paginate(request, queryset, shape) -> JsonResponse:
     page = _int(request, "page", 1)
     size = _int(request, "page_size", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
-    count = queryset.count()
+    count = counting.count(queryset)  # exact, cached until a complaint changes
     rows = list(queryset[(page - 1) * size: page * size])
 
     def link(number):
@@ -228,16 +229,21 @@ def stats(request):
     since = _datetime(request, "since")
     if since is not None:
         queryset = queryset.filter(created_at__gte=since)
+    # Three passes over every complaint (~3.5 s at 1M): cached until a complaint changes.
+    return JsonResponse(counting.figure(f"api-stats|{since}", lambda: _stats(queryset, since)))
+
+
+def _stats(queryset, since) -> dict:
     by_status = dict(queryset.order_by().values_list("status").annotate(n=Count("id")))
     by_category = dict(queryset.order_by().values_list("category").annotate(n=Count("id")))
-    return JsonResponse({
+    return {
         "since": public.w3(since),
         "total": sum(by_status.values()),
         "by_status": {s: by_status.get(s, 0) for s in Status.values},
         "by_category": {(code or "uncategorised"): n for code, n in sorted(
             by_category.items(), key=lambda item: (item[0] is None, item[0] or ""))},
         "median_first_response_hours": median_first_response(queryset),
-    })
+    }
 
 
 @api_view

@@ -228,6 +228,8 @@ class Complaint(models.Model):
             models.Index(fields=["created_at", "id"], name="complaint_created_id_idx"),
             # Duplicate search: recent complaints of one place and category.
             models.Index(fields=["region", "category", "created_at"], name="complaint_dup_idx"),
+            # The data's version for cached counts (complaints/counting.py) and `since`.
+            models.Index(fields=["updated_at"], name="complaint_updated_idx"),
         ]
 
     def __str__(self) -> str:

@@ -10,7 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from aduan.complaints import public_face
+from aduan.complaints import counting, public_face
 from aduan.complaints.models import Category
 from aduan.org.access import access_for
 from aduan.org.models import Official, Unit
@@ -58,7 +58,9 @@ def gallery(request):
         items = items.filter(category_id=chosen["kategori"])
     items = items.select_related("complaint__category", "complaint__reporter", "category",
                                  "kelurahan", "kecamatan").order_by("-created_at", "-pk")
-    page = Paginator(items, GALLERY_PAGE).get_page(request.GET.get("hal"))
+    paginator = Paginator(items, GALLERY_PAGE)
+    paginator.count = counting.count(items)  # the join's COUNT costs ~1.7 s at 1M
+    page = paginator.get_page(request.GET.get("hal"))
     for item in page.object_list:
         item.public_text = public_face.public_text(item.complaint) or ""
     kelurahan = Region.objects.filter(level=Region.Level.KELURAHAN, units__isnull=False)
