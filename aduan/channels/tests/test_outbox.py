@@ -65,8 +65,11 @@ def test_staff_retry_of_a_parked_message(client, wa_account, graph, surakarta):
     post_meta(client, TEXT)
     drain()
     row = OutboxMessage.objects.get()
+    from conftest import passed_second_factor
+
     admin = get_user_model().objects.create_superuser("root", "r@example.org", "pw")
     client.force_login(admin)
+    passed_second_factor(client, admin)  # admins must use a second factor
     page = client.get("/petugas/kanal/gagal/")
     assert page.status_code == 200 and Complaint.objects.get().ref in page.content.decode()
     assert client.post(f"/petugas/kanal/gagal/{row.pk}/kirim-ulang/").status_code == 302
