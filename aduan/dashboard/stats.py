@@ -29,6 +29,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _l
 
+from aduan.complaints import counting
 from aduan.complaints.models import OPEN, Category, Complaint, Event, Status
 from aduan.evidence.models import ActivityPost, Photo, ProofWarning
 from aduan.org.models import Unit
@@ -507,8 +508,11 @@ def _flag_order(flag: Flag) -> tuple:
 
 def status_counts(queryset=None) -> dict[str, int]:
     """Complaints split into parts that add up to the total: open (being handled),
-    done (resolved or closed), other (rejected, forwarded, merged)."""
-    rows = Complaint.objects.all() if queryset is None else queryset
+    done (resolved or closed), other (rejected, forwarded, merged). The city's
+    (no queryset, /statistik/ and the public home) is cached until a complaint changes."""
+    if queryset is None:
+        return counting.figure("status-counts", lambda: status_counts(Complaint.objects.all()))
+    rows = queryset
     found = rows.aggregate(
         total=Count("pk"),
         done=Count("pk", filter=Q(status__in=DONE)),
