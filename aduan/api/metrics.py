@@ -37,6 +37,14 @@ def _channel_samples(lines: list[str]) -> None:
             "Inbound channel events stored but not processed yet.", [({}, pending)])
     _family(lines, "aduan_inbound_events_failed", "gauge",
             "Inbound channel events whose processing recorded an error.", [({}, failed)])
+    from aduan.channels.models import ChannelAccount
+
+    accounts = ChannelAccount.objects.filter(is_active=True).only("kind", "account_id",
+                                                                   "settings")
+    _family(lines, "aduan_channel_unhealthy", "gauge",
+            "1 when the provider refused the account's configuration (token, permission).",
+            [({"kind": a.kind, "account": a.pk}, int("unhealthy" in a.settings))
+             for a in accounts])
 
 
 def _job_samples(lines: list[str]) -> None:

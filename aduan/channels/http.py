@@ -16,10 +16,16 @@ MAX_DOWNLOAD = 16 * 1024 * 1024
 
 
 class ProviderError(Exception):
-    def __init__(self, message: str, status: int | None = None, retry_after: float | None = None):
+    """`code`, `subcode`, `transient`: the provider's own error fields when its body has
+    them (Graph `error.code/error_subcode/is_transient`, Telegram `error_code`)."""
+
+    def __init__(self, message: str, status: int | None = None, retry_after: float | None = None,
+                 code: int | None = None, subcode: int | None = None,
+                 transient: bool | None = None):
         super().__init__(message)
         self.status = status
         self.retry_after = retry_after
+        self.code, self.subcode, self.transient = code, subcode, transient
 
 
 class Retryable(ProviderError):
@@ -68,10 +74,11 @@ def request(method: str, url: str, *, json_body=None, data: bytes | None = None,
         body = exc.read(4096)
         detail = _error_detail(body)
         message = f"{method} {safe_url(url)}: HTTP {exc.code} {detail}".strip()
+        retry_after = _retry_after(exc.headers.get("Retry-After"), body)
+        fields = error_fields(body)
         if exc.code == 429 or exc.code >= 500:
-            retry_after = _retry_after(exc.headers.get("Retry-After"), body)
-            raise Retryable(message, exc.code, retry_after) from None
-        raise Rejected(message, exc.code) from None
+            raise Retryable(message, exc.code, retry_after, **fields) from None
+        raise Rejected(message, exc.code, retry_after, **fields) from None
     except TimeoutError as exc:
         raise Retryable(f"{method} {safe_url(url)}: timeout") from exc
     except urllib.error.URLError as exc:
@@ -94,6 +101,24 @@ def _error_detail(body: bytes) -> str:
     if "description" in data:
         return str(data["description"])[:300]
     return ""
+
+
+def error_fields(body: bytes) -> dict:
+    try:
+        data = json.loads(body or b"{}")
+    except ValueError:
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    err = data.get("error")
+    if isinstance(err, dict):
+        def number(value):
+            return value if isinstance(value, int) and not isinstance(value, bool) else None
+        transient = err.get("is_transient")
+        return {"code": number(err.get("code")), "subcode": number(err.get("error_subcode")),
+                "transient": transient if isinstance(transient, bool) else None}
+    code = data.get("error_code")
+    return {"code": code} if isinstance(code, int) else {}
 
 
 def _retry_after(header: str | None, body: bytes) -> float | None:

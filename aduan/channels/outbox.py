@@ -20,7 +20,7 @@ from aduan.complaints.intake import acknowledgement_text
 from aduan.complaints.models import Complaint, Event
 from aduan.complaints.signals import event_recorded
 
-from . import loop
+from . import errors, loop
 from .http import TIMEOUT, Rejected, Retryable
 from .inbound import CURRENT
 from .models import ChannelAccount, OutboxMessage
@@ -144,14 +144,47 @@ def deliver(outbox_id: int) -> str:
         if not row.account.token and row.account.kind != "email":
             raise Park("akun kanal belum punya token; isi di admin lalu kirim ulang")
         provider_id = CHANNELS[row.account.kind].send.send(row.account, row.payload)
-    except Retryable as exc:
-        return _retry_or_park(row, str(exc), exc.retry_after)
-    except (Rejected, Park) as exc:
+    except (Retryable, Rejected) as exc:
+        return _refused(row, exc)
+    except Park as exc:
         return _finish(row, S.PARKED, error=str(exc))
     except Exception as exc:  # a bug must not leave the row in `sending`
         logger.exception("outbox %s: unexpected error", row.pk)
         return _finish(row, S.PARKED, error=f"{exc.__class__.__name__}: {exc}"[:1000])
+    errors.mark_healthy(row.account)  # writes only if the account was marked unhealthy
     return _finish(row, S.SENT, provider_id=provider_id or "")
+
+
+def _refused(row: OutboxMessage, exc) -> str:
+    """The provider's error table decides: retry, template, stop, fix configuration."""
+    verdict = errors.classify(row.account.kind, exc)
+    error = f"{verdict.action}: {verdict.reason}. {exc}"
+    if verdict.action == errors.RETRY:
+        return _retry_or_park(row, error, verdict.wait)
+    if verdict.action == errors.TEMPLATE:
+        return _as_template(row, error)
+    if verdict.action == errors.STOP:
+        return _finish(row, S.FAILED, error=error)
+    if verdict.action == errors.FIX_CONFIG:
+        errors.mark_unhealthy(row.account, error)
+    return _finish(row, S.PARKED, error=error)
+
+
+def _as_template(row: OutboxMessage, error: str) -> str:
+    """Outside the 24-hour window: the same text through the approved template, once."""
+    from .tasks import deliver_outbox
+
+    sender = CHANNELS[row.account.kind].send
+    try:
+        payload = sender.as_template(row.account, row.payload)
+    except (Park, AttributeError) as exc:
+        return _finish(row, S.PARKED, error=f"{error} {exc}")
+    with transaction.atomic():
+        OutboxMessage.objects.filter(pk=row.pk, status=S.SENDING).update(
+            status=S.QUEUED, payload=payload, next_attempt_at=timezone.now(),
+            last_error=error[:2000])
+        deliver_outbox.enqueue(row.pk)
+    return S.QUEUED
 
 
 def _finish(row: OutboxMessage, status: str, *, error: str = "", provider_id: str = "") -> str:

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from aduan.org.access import access_for
 from aduan.org.models import Official
 
-from .models import OutboxMessage
+from .models import ChannelAccount, OutboxMessage
 from .officials import KINDS, linking
 from .officials.notify import unit_account
 from .outbox import retry_parked
@@ -31,7 +31,9 @@ def parked(request):
     rows = (OutboxMessage.objects.filter(status__in=[OutboxMessage.Status.PARKED,
                                                      OutboxMessage.Status.FAILED])
             .select_related("account", "complaint").order_by("-created_at")[:200])
-    return render(request, "channels/parked.html", {"rows": rows})
+    unhealthy = [a for a in ChannelAccount.objects.filter(is_active=True)
+                 if "unhealthy" in a.settings]
+    return render(request, "channels/parked.html", {"rows": rows, "unhealthy": unhealthy})
 
 
 @login_required

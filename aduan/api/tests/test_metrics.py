@@ -47,5 +47,5 @@ def test_metrics(client, city):
 
 
 def test_metrics_are_cheap(client, db, django_assert_max_num_queries):
-    with django_assert_max_num_queries(8):  # + refused-input counters
+    with django_assert_max_num_queries(9):  # + refused-input counters, channel health
         assert client.get("/metrics", headers=AUTH).status_code == 200

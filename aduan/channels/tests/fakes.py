@@ -151,6 +151,54 @@ class FakeGraph(FakeServer):
         return 200, {"recipient_id": recipient.get("id", "1254"), "message_id": f"m_OUT{n}"}
 
 
+# WhatsApp Cloud API error bodies as documented (Graph error object with the WhatsApp code,
+# error_data.details, and is_transient / error_subcode where Meta sends them).
+WA_ERRORS = {
+    130429: (400, "(#130429) Rate limit hit", "Cloud API message throughput has been reached."),
+    131056: (400, "(#131056) (Business Account, Consumer Account) pair rate limit hit",
+             "Message failed to send because there were too many messages sent from this "
+             "phone number to the same phone number in a short period of time."),
+    131047: (400, "(#131047) Re-engagement message",
+             "Message failed to send because more than 24 hours have passed since the "
+             "customer last replied to this number."),
+    131026: (400, "(#131026) Message undeliverable", "Message Undeliverable."),
+    131049: (400, "(#131049) This message was not delivered to maintain healthy ecosystem "
+             "engagement.", "In order to maintain a healthy ecosystem engagement, the message "
+             "failed to be delivered."),
+    131051: (400, "(#131051) Unsupported message type", "Message type is not currently "
+             "supported."),
+    190: (401, "Error validating access token: Session has expired.", ""),
+    10: (403, "(#10) Application does not have permission for this action", ""),
+    200: (403, "(#200) Requires whatsapp_business_messaging permission", ""),
+    131000: (500, "(#131000) Something went wrong", "Message failed to send because of an "
+             "unknown error."),
+}
+
+
+def wa_error(code: int, *, transient: bool | None = None, subcode: int | None = None
+             ) -> tuple[int, dict]:
+    status, message, details = WA_ERRORS[code]
+    error = {"message": message, "type": "OAuthException", "code": code,
+             "fbtrace_id": "AbCdEfGhIjKlMnOpQrStUvW"}
+    if details:
+        error["error_data"] = {"messaging_product": "whatsapp", "details": details}
+    if subcode is not None:
+        error["error_subcode"] = subcode
+    if transient is not None:
+        error["is_transient"] = transient
+    return status, {"error": error}
+
+
+# Telegram Bot API error bodies as documented.
+TG_ERRORS = {
+    429: {"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 0",
+          "parameters": {"retry_after": 0}},
+    403: {"ok": False, "error_code": 403, "description": "Forbidden: bot was blocked by the user"},
+    401: {"ok": False, "error_code": 401, "description": "Unauthorized"},
+    400: {"ok": False, "error_code": 400, "description": "Bad Request: chat not found"},
+}
+
+
 class FakeTelegram(FakeServer):
     """Telegram Bot API: /bot<token>/<method>, files at /file/bot<token>/<file_path>."""
 

@@ -30,17 +30,33 @@ def compose(account, recipient: str, text: str, *, origin=None, acknowledgement=
     elif elapsed is not None and elapsed < graph.WINDOW:
         body.update(type="text", text={"preview_url": False, "body": text[:4096]})
     else:
-        name = account.settings.get("template_name")
-        if not name:
-            raise Park("WhatsApp: di luar jendela 24 jam dan akun belum punya template_name")
-        # Template parameters may not hold newlines, tabs or more than 4 spaces in a row.
-        param = re.sub(r"\s{4,}", "   ", re.sub(r"[\n\t]+", " ", text))[:1000]
-        body.update(type="template", template={
-            "name": name,
-            "language": {"code": account.settings.get("template_language", "id")},
-            "components": [{"type": "body", "parameters": [{"type": "text", "text": param}]}],
-        })
+        body.update(type="template", template=template(account, text))
     return {"path": f"{account.account_id}/messages", "body": body}
+
+
+def template(account, text: str) -> dict:
+    name = account.settings.get("template_name")
+    if not name:
+        raise Park("WhatsApp: di luar jendela 24 jam dan akun belum punya template_name")
+    # Template parameters may not hold newlines, tabs or more than 4 spaces in a row.
+    param = re.sub(r"\s{4,}", "   ", re.sub(r"[\n\t]+", " ", text))[:1000]
+    return {"name": name, "language": {"code": account.settings.get("template_language", "id")},
+            "components": [{"type": "body", "parameters": [{"type": "text", "text": param}]}]}
+
+
+def as_template(account, payload: dict) -> dict:
+    """The provider said the window is closed (131047): the same words as a template."""
+    body = dict(payload["body"])
+    if body.get("type") == "template":
+        raise Park("WhatsApp: template pun ditolak di luar jendela 24 jam")
+    if body.get("type") == "interactive":
+        text = body["interactive"]["body"]["text"]
+    else:
+        text = body.get("text", {}).get("body", "")
+    for key in ("text", "interactive"):
+        body.pop(key, None)
+    body.update(type="template", template=template(account, text))
+    return {**payload, "body": body}
 
 
 def interactive(text: str, buttons) -> dict:

@@ -1,0 +1,130 @@
+"""Issue 13 item 3: provider errors read properly. The fake providers answer with the
+documented error bodies (code, error_subcode, is_transient, error_data / Telegram
+error_code, parameters.retry_after); each row of each table is exercised through the
+outbox: retry later, switch to the approved template, stop and tell staff, fix config."""
+
+import pytest
+
+from aduan.api.metrics import render
+from aduan.channels import errors, outbox
+from aduan.channels.http import Rejected
+from aduan.channels.models import ChannelAccount, OutboxMessage
+from aduan.complaints.models import Complaint
+
+from .conftest import drain, fixture, post_meta, post_telegram
+from .fakes import TG_ERRORS, wa_error
+
+pytestmark = pytest.mark.django_db(transaction=True)
+TG_SEND = "/bot123456:ABC-DEF/sendMessage"
+
+
+@pytest.fixture(autouse=True)
+def no_waiting(monkeypatch):
+    monkeypatch.setattr(outbox, "BACKOFF_CAP", 0.05)  # the pacing itself is asserted below
+
+
+def wa_first_message(client, graph, *codes, **error):
+    for code in codes:
+        graph.fail("/messages", *[wa_error(code, **error)[0]], payload=wa_error(code, **error)[1])
+    post_meta(client, fixture("whatsapp/messages__text.json"))
+    drain()
+    return OutboxMessage.objects.get()
+
+
+@pytest.mark.parametrize("code", [130429, 131056, 131000])
+def test_whatsapp_throttling_is_retried_and_sent(client, wa_account, graph, code):
+    row = wa_first_message(client, graph, code)
+    assert row.status == "sent" and row.attempts == 2
+    assert len(graph.sent("/messages")) == 2
+
+
+def test_whatsapp_pacing_follows_the_table():
+    for code, wait in ((130429, 10.0), (131056, 6.0), (4, 60.0)):
+        verdict = errors.classify("whatsapp", Rejected("x", 400, None, code=code))
+        assert (verdict.action, verdict.wait) == ("retry", wait)
+
+
+def test_unknown_code_marked_transient_is_retried(client, wa_account, graph):
+    graph.fail("/messages", 400, payload={"error": {"message": "(#999999) new", "code": 999999,
+                                                    "is_transient": True}})
+    post_meta(client, fixture("whatsapp/messages__text.json"))
+    drain()
+    assert OutboxMessage.objects.get().status == "sent"
+
+
+def test_unknown_code_not_transient_is_parked(client, wa_account, graph):
+    graph.fail("/messages", 400, payload={"error": {"message": "(#999999) new", "code": 999999,
+                                                    "is_transient": False}})
+    post_meta(client, fixture("whatsapp/messages__text.json"))
+    drain()
+    row = OutboxMessage.objects.get()
+    assert row.status == "parked" and row.attempts == 1
+
+
+def test_whatsapp_window_closed_switches_to_the_template(client, wa_account, graph):
+    wa_account.settings = {"template_name": "aduan_update", "template_language": "id"}
+    wa_account.save()
+    row = wa_first_message(client, graph, 131047)
+    sent = graph.sent("/messages")
+    assert [s.json()["type"] for s in sent] == ["text", "template"]
+    template = sent[1].json()["template"]
+    assert template["name"] == "aduan_update"
+    assert Complaint.objects.get().ref in template["components"][0]["parameters"][0]["text"]
+    assert row.status == "sent" and row.attempts == 2
+
+
+def test_whatsapp_window_closed_without_template_parks(client, wa_account, graph):
+    row = wa_first_message(client, graph, 131047)
+    assert row.status == "parked" and "template_name" in row.last_error
+    assert len(graph.sent("/messages")) == 1
+
+
+@pytest.mark.parametrize("code", [131026, 131049, 131051])
+def test_whatsapp_unreachable_person_stops_and_tells_staff(client, wa_account, graph,
+                                                           admin_client, code):
+    row = wa_first_message(client, graph, code)
+    assert row.status == "failed" and row.last_error.startswith(f"stop: {code}")
+    assert len(graph.sent("/messages")) == 1  # never retried
+    page = admin_client.get("/petugas/kanal/gagal/")
+    assert page.status_code == 200 and str(code) in page.content.decode()
+
+
+@pytest.mark.parametrize("code", [190, 10, 200])
+def test_whatsapp_bad_token_or_permission_marks_the_channel_unhealthy(client, wa_account,
+                                                                      graph, admin_client,
+                                                                      code):
+    row = wa_first_message(client, graph, code)
+    assert row.status == "parked" and row.last_error.startswith("fix_config")
+    wa_account.refresh_from_db()
+    assert "unhealthy" in wa_account.settings
+    metrics = render()
+    assert f'aduan_channel_unhealthy{{kind="whatsapp",account="{wa_account.pk}"}} 1' in metrics
+    page = admin_client.get("/petugas/kanal/gagal/").content.decode()
+    assert f'id="unhealthy-{wa_account.pk}"' in page
+    # Staff fix the token and send again: the account is healthy again.
+    assert outbox.retry_parked(row.pk)
+    drain()
+    wa_account.refresh_from_db()
+    assert "unhealthy" not in wa_account.settings
+    assert f'account="{wa_account.pk}"}} 0' in render()
+
+
+def test_telegram_429_waits_retry_after_and_sends(client, tg_account, telegram_api):
+    telegram_api.fail("sendMessage", 429, payload=TG_ERRORS[429])
+    post_telegram(client, tg_account, fixture("telegram/message__text.json"))
+    drain()
+    row = OutboxMessage.objects.get()
+    assert row.status == "sent" and row.attempts == 2
+
+
+@pytest.mark.parametrize("status,outcome", [(403, "failed"), (400, "failed"), (401, "parked")])
+def test_telegram_blocked_chat_not_found_and_bad_token(client, tg_account, telegram_api,
+                                                       status, outcome):
+    telegram_api.fail("sendMessage", status, payload=TG_ERRORS[status])
+    post_telegram(client, tg_account, fixture("telegram/message__text.json"))
+    drain()
+    row = OutboxMessage.objects.get()
+    assert row.status == outcome and len(telegram_api.sent(TG_SEND)) == 1
+    tg_account.refresh_from_db()
+    assert ("unhealthy" in tg_account.settings) == (status == 401)
+    assert ChannelAccount.objects.count() == 1
