@@ -112,9 +112,14 @@ def apply_status(kind: str, status: DeliveryStatus) -> None:
     rows = OutboxMessage.objects.filter(account__kind=kind,
                                         provider_message_id=status.provider_message_id)
     if status.status == "failed":
-        rows.exclude(status=OutboxMessage.Status.FAILED).update(
+        ids = list(rows.exclude(status=OutboxMessage.Status.FAILED).values_list("pk", flat=True))
+        rows.filter(pk__in=ids).update(
             status=OutboxMessage.Status.FAILED, delivery_status="failed",
             last_error=status.error[:1000] or "provider reported failed")
+        if ids:  # the same error table as a refused send (retry, template, stop, fix)
+            from .outbox import after_failed_status
+
+            after_failed_status(ids, kind, status)
         return
     rank = DELIVERY_RANK.get(status.status)
     if rank is None:

@@ -21,7 +21,7 @@ from aduan.complaints.models import Complaint, Event
 from aduan.complaints.signals import event_recorded
 
 from . import errors, loop
-from .http import TIMEOUT, Rejected, Retryable
+from .http import TIMEOUT, ProviderError, Rejected, Retryable
 from .inbound import CURRENT
 from .models import ChannelAccount, OutboxMessage
 from .registry import CHANNELS
@@ -168,6 +168,36 @@ def _refused(row: OutboxMessage, exc) -> str:
     if verdict.action == errors.FIX_CONFIG:
         errors.mark_unhealthy(row.account, error)
     return _finish(row, S.PARKED, error=error)
+
+
+def after_failed_status(ids: list[int], kind: str, status) -> None:
+    """A `failed` status webhook arrived for rows we sent (inside the webhook's
+    transaction): read its error code with the provider's table, like a refused send."""
+    error = ProviderError(status.error or "failed", code=status.code)
+    verdict = errors.classify(kind, error)
+    note = f"{verdict.action}: {verdict.reason}. {status.error}"[:2000]
+    for row in OutboxMessage.objects.filter(pk__in=ids).select_related("account"):
+        again = None
+        if verdict.action == errors.RETRY and row.attempts < MAX_ATTEMPTS:
+            again = row.payload
+        elif verdict.action == errors.TEMPLATE:
+            try:
+                again = CHANNELS[kind].send.as_template(row.account, row.payload)
+            except (Park, AttributeError) as exc:
+                note = f"{note} {exc}"[:2000]
+        elif verdict.action == errors.FIX_CONFIG:
+            errors.mark_unhealthy(row.account, note)
+        if again is None:
+            OutboxMessage.objects.filter(pk=row.pk).update(last_error=note)
+            continue
+        when = timezone.now() + timedelta(seconds=backoff(row.attempts, verdict.wait))
+        # The failed message id is cleared: a repeated webhook for it changes nothing.
+        OutboxMessage.objects.filter(pk=row.pk, status=S.FAILED).update(
+            status=S.QUEUED, payload=again, next_attempt_at=when, provider_message_id="",
+            delivery_status="", last_error=note)
+        from .tasks import deliver_outbox
+
+        deliver_outbox.using(run_after=when).enqueue(row.pk)
 
 
 def _as_template(row: OutboxMessage, error: str) -> str:

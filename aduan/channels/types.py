@@ -52,6 +52,7 @@ class DeliveryStatus:
     provider_message_id: str
     status: str
     error: str = ""
+    code: int | None = None  # the provider's error code of a failed delivery
 
 
 @dataclass

@@ -128,3 +128,51 @@ def test_telegram_blocked_chat_not_found_and_bad_token(client, tg_account, teleg
     tg_account.refresh_from_db()
     assert ("unhealthy" in tg_account.settings) == (status == 401)
     assert ChannelAccount.objects.count() == 1
+
+
+def failed_status(client, row, name: str, code: int | None = None):
+    payload = fixture(f"whatsapp/{name}.json")
+    status = payload["entry"][0]["changes"][0]["value"]["statuses"][0]
+    status["id"] = row.provider_message_id
+    if code is not None:
+        status["errors"][0]["code"] = code
+    assert post_meta(client, payload).status_code == 200
+    drain()
+    row.refresh_from_db()
+    return row
+
+
+def test_failed_status_131047_later_resends_through_the_template(client, wa_account, graph):
+    wa_account.settings = {"template_name": "aduan_update"}
+    wa_account.save()
+    row = wa_first_message(client, graph)
+    first_id = row.provider_message_id
+    row = failed_status(client, row, "statuses__failed")
+    assert row.status == "sent" and row.provider_message_id != first_id
+    assert [s.json()["type"] for s in graph.sent("/messages")] == ["text", "template"]
+    # The same failed webhook again changes nothing: the old id is no longer ours.
+    payload = fixture("whatsapp/statuses__failed.json")
+    payload["entry"][0]["changes"][0]["value"]["statuses"][0]["id"] = first_id
+    post_meta(client, payload)
+    drain()
+    assert len(graph.sent("/messages")) == 2
+
+
+def test_failed_status_throttled_is_retried(client, wa_account, graph):
+    row = failed_status(client, wa_first_message(client, graph),
+                        "statuses__failed_throttled")
+    assert row.status == "sent" and len(graph.sent("/messages")) == 2
+
+
+def test_failed_status_undeliverable_stays_failed_for_staff(client, wa_account, graph):
+    row = failed_status(client, wa_first_message(client, graph),
+                        "statuses__failed_undeliverable")
+    assert row.status == "failed" and row.last_error.startswith("stop: 131026")
+    assert len(graph.sent("/messages")) == 1
+
+
+def test_failed_status_bad_token_marks_the_account(client, wa_account, graph):
+    row = failed_status(client, wa_first_message(client, graph), "statuses__failed", code=190)
+    assert row.status == "failed"
+    wa_account.refresh_from_db()
+    assert "unhealthy" in wa_account.settings

@@ -206,7 +206,6 @@ def _value(value: Value, result: Parsed) -> None:
                 result.ignored.append("type:reaction-removed")
         elif msg.type == "location" and msg.location is not None:
             place = ", ".join(p for p in (msg.location.name, msg.location.address) if p)
-            place = f"Lokasi: {place}" if place else ""  # the masker hides a labelled place
             result.messages.append(ChatMessage(
                 text=place, lat=msg.location.latitude, lng=msg.location.longitude, **common))
         elif msg.type == "interactive" and msg.interactive is not None:
@@ -229,7 +228,8 @@ def _value(value: Value, result: Parsed) -> None:
             result.ignored.append(f"type:{msg.type}")
     for status in value.statuses:
         error = "; ".join(f"{e.code} {e.title or e.message}".strip() for e in status.errors)
-        result.statuses.append(DeliveryStatus(account, status.id, status.status, error))
+        code = next((e.code for e in status.errors if e.code is not None), None)
+        result.statuses.append(DeliveryStatus(account, status.id, status.status, error, code))
 
 
 def parse_event(account, body: str) -> Parsed:
