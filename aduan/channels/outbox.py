@@ -32,6 +32,7 @@ S = OutboxMessage.Status
 MAX_ATTEMPTS = 6  # the first send and five retries
 BACKOFF_START = 1.0
 BACKOFF_CAP = 300.0
+PACE_RECHECK = 0.2  # seconds before a row behind an earlier one to the same person looks again
 
 # Public timeline events the citizen hears about on their channel.
 NOTIFY_KINDS = {"received", "assigned", "acknowledged", "reply", "progress", "asked_citizen",
@@ -128,9 +129,38 @@ def backoff(attempts: int, retry_after: float | None = None) -> float:
     return min(BACKOFF_CAP, max(delay, retry_after or 0))
 
 
+def _wait_for_turn(outbox_id: int, now) -> float:
+    """Seconds this row must wait: messages to one recipient leave in order, one at a
+    time (an earlier row still queued or sending goes first), and at least
+    ADUAN_OUTBOX_PACE_SECONDS apart (the provider's per-user pacing). Other recipients
+    are not held up."""
+    row = OutboxMessage.objects.filter(pk=outbox_id, status=S.QUEUED).values(
+        "account_id", "recipient").first()
+    if row is None:
+        return 0.0
+    mine = OutboxMessage.objects.filter(account_id=row["account_id"],
+                                        recipient=row["recipient"])
+    if mine.filter(pk__lt=outbox_id, status__in=[S.QUEUED, S.SENDING]).exists():
+        return PACE_RECHECK
+    pace = getattr(settings, "ADUAN_OUTBOX_PACE_SECONDS", 1.0)
+    last = mine.filter(sent_at__isnull=False).order_by("-sent_at").values_list(
+        "sent_at", flat=True).first() if pace else None
+    return max(0.0, pace - (now - last).total_seconds()) if last else 0.0
+
+
 def deliver(outbox_id: int) -> str:
     """Send one outbox row at most once. Returns the row's status afterwards."""
     now = timezone.now()
+    wait = _wait_for_turn(outbox_id, now)
+    if wait > 0:
+        from .tasks import deliver_outbox
+
+        when = now + timedelta(seconds=wait)
+        with transaction.atomic():
+            OutboxMessage.objects.filter(pk=outbox_id, status=S.QUEUED).update(
+                next_attempt_at=when)
+            deliver_outbox.using(run_after=when).enqueue(outbox_id)
+        return "waiting"
     claimed = OutboxMessage.objects.filter(
         pk=outbox_id, status=S.QUEUED, next_attempt_at__lte=now + timedelta(seconds=1)
     ).update(

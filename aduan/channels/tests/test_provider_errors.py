@@ -176,3 +176,31 @@ def test_failed_status_bad_token_marks_the_account(client, wa_account, graph):
     assert row.status == "failed"
     wa_account.refresh_from_db()
     assert "unhealthy" in wa_account.settings
+
+
+def test_messages_to_one_person_leave_in_order_and_paced(client, wa_account, graph, settings):
+    """Issue 13 item 4: the acknowledgement and the next replies reach the provider in
+    order, one at a time, paced; another recipient is not held up."""
+    from django.db import transaction
+
+    settings.ADUAN_OUTBOX_PACE_SECONDS = 0.3
+    wa_account.settings = {"template_name": "aduan_update"}  # the other person: a template
+    wa_account.save()
+    post_meta(client, fixture("whatsapp/messages__text.json"))  # opens the 24-hour window
+    drain()
+    with transaction.atomic():
+        rows = [outbox.queue_text(wa_account, None, f"order:{n}", "6281234567890", f"pesan {n}")
+                for n in range(1, 4)]
+        other = outbox.queue_text(wa_account, None, "order:other", "6289999999999", "lain")
+    # The last one's job runs first: it waits for the two before it.
+    assert outbox.deliver(rows[2].pk) == "waiting"
+    drain()
+    to_citizen = [s for s in graph.sent("/messages") if s.json()["to"] == "6281234567890"]
+    bodies = [s.json()["text"]["body"] for s in to_citizen[1:]]
+    assert bodies == ["pesan 1", "pesan 2", "pesan 3"]
+    gaps = [b.at - a.at for a, b in zip(to_citizen[1:], to_citizen[2:], strict=False)]
+    assert all(gap >= 0.25 for gap in gaps), gaps
+    first_other = next(s for s in graph.sent("/messages") if s.json()["to"] == "6289999999999")
+    assert first_other.at < to_citizen[-1].at  # not queued behind someone else's messages
+    assert OutboxMessage.objects.get(pk=other.pk).status == "sent"
+    assert all(OutboxMessage.objects.get(pk=r.pk).status == "sent" for r in rows)
