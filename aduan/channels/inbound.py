@@ -6,16 +6,18 @@ single UPDATE on the outbox) and not stored.
 """
 
 import logging
-import threading
 from contextlib import nullcontext
 from contextvars import ContextVar
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
+from aduan.complaints import lookups
 from aduan.guard import limits, refusals
+from aduan.writelock import SQLITE_WRITER
 
 from .models import ChannelAccount, InboundEvent, OutboxMessage
 from .types import ChatMessage, DeliveryStatus, Malformed, Parsed
@@ -28,9 +30,10 @@ CURRENT: ContextVar[ChatMessage | None] = ContextVar("aduan_inbound", default=No
 
 DELIVERY_RANK = {"sent": 1, "delivered": 2, "read": 3}
 
-# SQLite has one writer; threads of one process queue here instead of in SQLite's busy
-# handler, whose sleeps (up to 100 ms) would dominate webhook latency.
-_SQLITE_WRITER = threading.Lock()
+# SQLite has one writer; threads of one process queue on this lock instead of in SQLite's
+# busy handler, whose sleeps (up to 100 ms) would dominate webhook latency (the same lock
+# as intake's, aduan/writelock.py).
+_SQLITE_WRITER = SQLITE_WRITER
 
 
 def account_for(kind: str, account_id: str) -> ChannelAccount | None:
@@ -38,7 +41,14 @@ def account_for(kind: str, account_id: str) -> ChannelAccount | None:
     (`aduan channels add`), never by a payload: an unknown id is refused and recorded."""
     if limits.id_problem(account_id):
         return None
-    return ChannelAccount.objects.filter(kind=kind, account_id=account_id).first()
+    # Read once per process, not per webhook (dropped when an account is saved; see lookups).
+    return lookups.memo(("channel-account", kind, account_id), lambda: ChannelAccount.objects
+                        .filter(kind=kind, account_id=account_id).first())
+
+
+for _signal in (post_save, post_delete):
+    _signal.connect(lookups.forget, sender=ChannelAccount, weak=False,
+                    dispatch_uid=f"inbound-accounts-{_signal is post_save}")
 
 
 def refuse_event(kind: str, parsed: Parsed) -> None:
@@ -74,15 +84,12 @@ def store(kind: str, body: str, parsed: Parsed, account: ChannelAccount | None =
 
     new = 0
     now = timezone.now()
+    accounts = {msg.account_id: account_for(kind, msg.account_id)  # read before writing
+                for msg in parsed.messages if account is None}
     writer = _SQLITE_WRITER if connection.vendor == "sqlite" else nullcontext()
     with writer, transaction.atomic():
-        accounts: dict[str, ChannelAccount | None] = {}
         for msg in parsed.messages:
-            acct = account
-            if acct is None:
-                if msg.account_id not in accounts:
-                    accounts[msg.account_id] = account_for(kind, msg.account_id)
-                acct = accounts[msg.account_id]
+            acct = account if account is not None else accounts[msg.account_id]
             if acct is None or not acct.is_active:
                 refusals.record(kind, "unknown_account")
                 continue

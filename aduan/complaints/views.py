@@ -177,9 +177,9 @@ def photo(request, pk, size):
                                      "activity__complaint__category"),
         pk=pk)
     if not public_face.photo_is_public(item):
-        owner = item.complaint.owner if item.complaint_id else getattr(item.activity, "unit",
-                                                                       None)
-        if not access_for(request.user).covers(owner):
+        access = access_for(request.user)
+        if not (access.sees_complaint(item.complaint) if item.complaint_id
+                else access.covers(getattr(item.activity, "unit", None))):
             raise Http404
     handle = getattr(item, size).open("rb")
     response = HttpResponse(handle.read(), content_type="image/jpeg")

@@ -13,6 +13,7 @@ Idempotent: a second worker running it at the same time finds nothing left to do
 """
 
 import logging
+import time
 from collections import Counter
 from datetime import datetime, timedelta
 
@@ -29,7 +30,8 @@ from .photos import STRIPPED_PREFIX, strip_original
 logger = logging.getLogger("aduan.privacy")
 
 EVERY = timedelta(hours=1)
-BATCH = 1000  # rows per kind per run; the next run takes the rest
+BATCH = 1000  # rows per statement
+BUDGET_SECONDS = 60.0  # per run; a first run over years of backlog goes on the next hour
 ERASED_BODY = ""
 
 
@@ -49,18 +51,22 @@ def _complaints_of(policy: RetentionPolicy, cities: list[RetentionPolicy]) -> Q:
     return ~others if cities else Q()
 
 
-def webhook_bodies(now: datetime, stats: Counter, batch: int = BATCH) -> None:
+def webhook_bodies(now: datetime, stats: Counter) -> int:
+    batch = BATCH
     # Webhook rows carry no city before they are read: the strictest policy applies.
     default, cities = _policies()
     days = min([default.webhook_body_days, *[c.webhook_body_days for c in cities]])
     old = (InboundEvent.objects.filter(received_at__lt=now - timedelta(days=days))
            .exclude(body=ERASED_BODY).values_list("pk", flat=True)[:batch])
-    stats["webhook_bodies"] += InboundEvent.objects.filter(pk__in=list(old)).update(
-        body=ERASED_BODY)
+    done = InboundEvent.objects.filter(pk__in=list(old)).update(body=ERASED_BODY)
+    stats["webhook_bodies"] += done
+    return done
 
 
-def photo_originals(now: datetime, stats: Counter, batch: int = BATCH) -> None:
+def photo_originals(now: datetime, stats: Counter) -> int:
+    batch = BATCH
     default, cities = _policies()
+    done = 0
     for policy in [default, *cities]:
         closed = (Complaint.objects.filter(_complaints_of(policy, cities))
                   .filter(status__in=list(TERMINAL),
@@ -69,12 +75,16 @@ def photo_originals(now: datetime, stats: Counter, batch: int = BATCH) -> None:
                   .exclude(original__startswith=STRIPPED_PREFIX)
                   .order_by("pk")[:batch])
         for photo in photos:
+            done += 1  # looked at: a row already stripped keeps the loop from spinning
             if strip_original(photo):
                 stats["photo_originals"] += 1
+    return done
 
 
-def reporter_contacts(now: datetime, stats: Counter, batch: int = BATCH) -> None:
+def reporter_contacts(now: datetime, stats: Counter) -> int:
+    batch = BATCH
     default, cities = _policies()
+    done = 0
     has_contact = ~Q(name="", phone="", email="", handle="")
     for policy in [default, *cities]:
         cutoff = now - timedelta(days=policy.reporter_contact_days)
@@ -84,7 +94,10 @@ def reporter_contacts(now: datetime, stats: Counter, batch: int = BATCH) -> None
             .exclude(complaints__status__in=OPEN)
             .annotate(last_closed=Max("complaints__closed_at"))
             .filter(last_closed__lt=cutoff).values_list("pk", flat=True).distinct()[:batch])
-        stats["reporter_contacts"] += wipe_reporters(list(candidates))
+        wiped = wipe_reporters(list(candidates))
+        stats["reporter_contacts"] += wiped
+        done += wiped
+    return done
 
 
 def wipe_reporters(ids: list[int]) -> int:
@@ -102,9 +115,11 @@ def run(now: datetime | None = None, force: bool = False) -> dict | None:
     record = RetentionRun.objects.create(started_at=now)
     stats: Counter = Counter({"webhook_bodies": 0, "photo_originals": 0,
                               "reporter_contacts": 0})
-    webhook_bodies(now, stats)
-    photo_originals(now, stats)
-    reporter_contacts(now, stats)
+    started = time.monotonic()
+    for step in (webhook_bodies, photo_originals, reporter_contacts):
+        # Batch after batch while there is work and time; the next run does the rest.
+        while step(now, stats) >= BATCH and time.monotonic() - started < BUDGET_SECONDS:
+            logger.info("retention: %s so far", dict(stats))
     record.removed, record.finished_at = dict(stats), timezone.now()
     record.save(update_fields=["removed", "finished_at"])
     logger.info("retention: removed webhook_bodies=%d photo_originals=%d reporter_contacts=%d",

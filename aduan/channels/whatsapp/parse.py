@@ -206,6 +206,7 @@ def _value(value: Value, result: Parsed) -> None:
                 result.ignored.append("type:reaction-removed")
         elif msg.type == "location" and msg.location is not None:
             place = ", ".join(p for p in (msg.location.name, msg.location.address) if p)
+            place = f"Lokasi: {place}" if place else ""  # the masker hides a labelled place
             result.messages.append(ChatMessage(
                 text=place, lat=msg.location.latitude, lng=msg.location.longitude, **common))
         elif msg.type == "interactive" and msg.interactive is not None:

@@ -110,3 +110,16 @@ def test_a_city_sets_its_own_periods(city):
 
 def test_the_worker_runs_it():
     assert "aduan.privacy.retention.run" in worker.PERIODIC_JOBS
+
+
+def test_a_backlog_goes_batch_after_batch(db, monkeypatch):
+    monkeypatch.setattr(retention, "BATCH", 2)
+    for n in range(5):
+        _webhook(120, n)
+    calls = []
+    real = retention.webhook_bodies
+    monkeypatch.setattr(retention, "webhook_bodies",
+                        lambda now, stats: calls.append(1) or real(now, stats))
+    assert retention.run()["webhook_bodies"] == 5
+    assert len(calls) == 3  # 2 + 2 + 1
+    assert not InboundEvent.objects.exclude(body="").exists()
