@@ -83,11 +83,15 @@ def _media_in_tmp(settings, tmp_path):
 def _fresh_intake_lookups():
     """Intake keeps categories, places and the triage unit per process; a test's rows are
     rolled back without signals, so the next test starts without them."""
+    from django.core.cache import cache
+
     from aduan.complaints import lookups
 
     lookups.forget()
+    cache.clear()  # cached figures and counts must not outlive the rows they counted
     yield
     lookups.forget()
+    cache.clear()
 
 
 def make_jpeg(colour=(90, 120, 160), size=(640, 480), text: str = "") -> bytes:

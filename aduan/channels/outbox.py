@@ -135,9 +135,9 @@ def _wait_for_turn(outbox_id: int, now) -> float:
     ADUAN_OUTBOX_PACE_SECONDS apart (the provider's per-user pacing). Other recipients
     are not held up."""
     row = OutboxMessage.objects.filter(pk=outbox_id, status=S.QUEUED).values(
-        "account_id", "recipient").first()
-    if row is None:
-        return 0.0
+        "account_id", "recipient", "account__account_id").first()
+    if row is None or row["recipient"] in ("", row["account__account_id"]):
+        return 0.0  # posts to the unit's own page (activity publishing): no person to pace
     mine = OutboxMessage.objects.filter(account_id=row["account_id"],
                                         recipient=row["recipient"])
     if mine.filter(pk__lt=outbox_id, status__in=[S.QUEUED, S.SENDING]).exists():

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
-from django.http import JsonResponse
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
@@ -16,7 +16,7 @@ from django.utils.http import urlencode
 
 from aduan.evidence import images, store
 
-from . import throttle, twofactor
+from . import refusals, throttle, twofactor
 
 STAFF_PATHS = re.compile(r"^/(petugas|admin|api/v1/me)(/|$)")
 TWO_FACTOR_PATHS = re.compile(r"^/(masuk|keluar)(/|$)")
@@ -66,6 +66,24 @@ class ThrottleMiddleware:
             if wait:
                 return throttle.too_many(request, wait, json=json, source=group)
             break
+        return self.get_response(request)
+
+
+class CleanQueryMiddleware:
+    """A query string holding a NUL character is refused with 400 before any view reads it
+    (PostgreSQL text cannot hold NUL, so a lookup with it would otherwise fail with 500)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        raw = request.META.get("QUERY_STRING", "")
+        if ("%00" in raw or "\x00" in raw) and any(
+                "\x00" in key or any("\x00" in value for value in values)
+                for key, values in request.GET.lists()):
+            refusals.record("http", "nul_in_query", request.path)
+            return HttpResponseBadRequest("Parameter berisi karakter NUL.",
+                                          content_type="text/plain; charset=utf-8")
         return self.get_response(request)
 
 
