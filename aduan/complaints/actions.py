@@ -94,7 +94,8 @@ def _require_reporter(by: Citizen | None, complaint: Complaint) -> dict:
 
 def _require_not_named(complaint: Complaint, unit: Unit) -> None:
     """A complaint about an official never goes to the unit it is about (nor below it)."""
-    if complaint.about_unit_id is not None and unit.is_within(complaint.about_unit):
+    named = complaint.about_unit if complaint.about_unit_id is not None else None
+    if named is not None and unit.is_within(named):
         raise NotAllowed(_("Aduan ini tentang %(unit)s; unit itu tidak boleh menanganinya.")
                          % {"unit": complaint.about_unit})
 
