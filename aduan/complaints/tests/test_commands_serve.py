@@ -1,6 +1,7 @@
 """`aduan demo` and `aduan serve` as a user runs them: real processes, real HTTP."""
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -40,19 +41,22 @@ def _wait_for(url: str, process, seconds: float = 120) -> bytes:
 
 
 def _stop(process) -> str:
+    """SIGTERM, then SIGKILL to the whole process group: a server worker that outlives its
+    parent would keep the output pipe open and hang the test."""
     process.terminate()
     try:
         out, _ = process.communicate(timeout=20)
     except subprocess.TimeoutExpired:
-        process.kill()
-        out, _ = process.communicate()
+        os.killpg(process.pid, signal.SIGKILL)
+        out, _ = process.communicate(timeout=20)
     return out
 
 
 def test_demo_needs_no_settings_and_serves_surakarta(tmp_path):
     port = _free_port()
     process = subprocess.Popen([ADUAN, "demo", "--port", str(port)], env=_env(tmp_path),
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               start_new_session=True)
     try:
         assert b'"ok"' in _wait_for(f"http://127.0.0.1:{port}/healthz", process)
         form = _wait_for(f"http://127.0.0.1:{port}/aduan/baru/", process).decode()
@@ -83,7 +87,8 @@ def test_serve_runs_granian_workers(tmp_path):
     subprocess.run([ADUAN, "migrate", "-v", "0"], env=env, check=True, timeout=300)
     port = _free_port()
     process = subprocess.Popen([ADUAN, "serve", "--port", str(port), "--workers", "2"], env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               start_new_session=True)
     try:
         assert b'"ok"' in _wait_for(f"http://127.0.0.1:{port}/healthz", process)
     finally:
