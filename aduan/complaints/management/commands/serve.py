@@ -25,4 +25,5 @@ class Command(BaseCommand):
         Granian(
             "aduan.wsgi:application", address=host, port=port, interface=Interfaces.WSGI,
             workers=workers, blocking_threads=threads,
+            workers_kill_timeout=15,  # a worker still warming up must not hold up a stop
         ).serve()
