@@ -6,18 +6,17 @@ single UPDATE on the outbox) and not stored.
 """
 
 import logging
-from contextlib import nullcontext
 from contextvars import ContextVar
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
 from aduan.complaints import lookups
 from aduan.guard import limits, refusals
-from aduan.writelock import SQLITE_WRITER
+from aduan.writelock import writing
 
 from .models import ChannelAccount, InboundEvent, OutboxMessage
 from .types import ChatMessage, DeliveryStatus, Malformed, Parsed
@@ -29,11 +28,6 @@ logger = logging.getLogger("aduan.channels")
 CURRENT: ContextVar[ChatMessage | None] = ContextVar("aduan_inbound", default=None)
 
 DELIVERY_RANK = {"sent": 1, "delivered": 2, "read": 3}
-
-# SQLite has one writer; threads of one process queue on this lock instead of in SQLite's
-# busy handler, whose sleeps (up to 100 ms) would dominate webhook latency (the same lock
-# as intake's, aduan/writelock.py).
-_SQLITE_WRITER = SQLITE_WRITER
 
 
 def account_for(kind: str, account_id: str) -> ChannelAccount | None:
@@ -86,8 +80,7 @@ def store(kind: str, body: str, parsed: Parsed, account: ChannelAccount | None =
     now = timezone.now()
     accounts = {msg.account_id: account_for(kind, msg.account_id)  # read before writing
                 for msg in parsed.messages if account is None}
-    writer = _SQLITE_WRITER if connection.vendor == "sqlite" else nullcontext()
-    with writer, transaction.atomic():
+    with writing():
         for msg in parsed.messages:
             acct = account if account is not None else accounts[msg.account_id]
             if acct is None or not acct.is_active:
