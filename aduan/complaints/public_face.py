@@ -196,11 +196,6 @@ def _masked(text: str, known: tuple[str, ...], sure_only: bool) -> str:
     return pii.mask_public(text, known=known, sure_only=sure_only)
 
 
-def clean_text(complaint: Complaint, text: str, patterns=None) -> str:
-    """Compatibility name for `clean` (old callers of complaints.publicity)."""
-    return clean(complaint, text)
-
-
 def public_text(complaint: Complaint) -> str | None:
     """The description the public reads, or None while the wording is pending."""
     if complaint.public_text_state == PublicText.APPROVED:
