@@ -43,11 +43,11 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from aduan.complaints.models import Complaint, Event, Reporter  # noqa: E402
+from aduan.dashboard.facts import refresh as refresh_facts  # noqa: E402
 from aduan.evidence import views  # noqa: E402
 from aduan.evidence.models import ActivityPost, BeforeAfter, Photo  # noqa: E402
 from aduan.org.models import Official, Unit  # noqa: E402
 from aduan.regions.models import Region  # noqa: E402
-from aduan.sla.models import ComplaintMeasure  # noqa: E402
 
 BATCH = 5000
 EXTRA_RT = 2000
@@ -114,11 +114,7 @@ def setup(complaints: int, posts: int) -> dict:
                    created_at=c.first_response_at) for c in made]
             + [Event(complaint=c, kind="resolved", actor_id=c.assignee_id,
                      created_at=c.resolved_at) for c in made])
-        ComplaintMeasure.objects.bulk_create([
-            ComplaintMeasure(complaint_id=c.pk, owner_id=owner.pk, created_at=c.created_at,
-                             first_response_minutes=int(
-                                 (c.first_response_at - c.created_at).total_seconds() // 60))
-            for c in made])
+        refresh_facts([c.pk for c in made])
         photos = Photo.objects.bulk_create([
             Photo(complaint=c, tag="after", public="x.jpg", thumb="x.jpg", original="x",
                   content_type="image/jpeg", phash=f"{rnd.getrandbits(64):016x}",

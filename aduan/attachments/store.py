@@ -47,8 +47,8 @@ def save_attachment(data: bytes, *, kind: str, mime_type: str = "", name: str = 
 
 def adopt_pending(complaint) -> int:
     """Attachments the reporter sent before the complaint existed join it."""
-    if complaint.reporter_id is None:
-        return 0
+    if complaint.reporter_id is None or not complaint.reporter.handle:
+        return 0  # a reporter without a handle (the web form) is new with each complaint
     return Attachment.objects.filter(reporter_id=complaint.reporter_id,
                                      complaint__isnull=True).update(complaint=complaint)
 

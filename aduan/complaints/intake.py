@@ -63,11 +63,14 @@ def _reporter(msg: IncomingMessage) -> Reporter | None:
         reporter, _ = Reporter.objects.get_or_create(channel=msg.channel, handle=msg.handle)
     else:
         reporter = Reporter(channel=msg.channel)
+    changed = False
     for attr in ("name", "phone", "email"):
         value = getattr(msg, attr)
         if value and not getattr(reporter, attr):
             setattr(reporter, attr, value[:200])
-    reporter.save()
+            changed = True
+    if changed or reporter.pk is None:
+        reporter.save()
     return reporter
 
 
@@ -208,7 +211,8 @@ def open_complaint(msg: IncomingMessage) -> Complaint:
         next_due=due.first_response,
     )
     matches = [] if about is not None else duplicate_matches(complaint)
-    survivors = {c.pk: c for c in Complaint.objects.filter(pk__in=[m.id for m in matches[:5]])}
+    survivors = {c.pk: c for c in Complaint.objects.filter(pk__in=[m.id for m in matches[:5]])
+                 } if matches else {}
     complaint.possible_duplicates = [
         {"ref": survivors[m.id].ref, "score": m.score} for m in matches[:5]]
     merge_into = survivors[matches[0].id] if matches and matches[0].near_certain else None

@@ -19,19 +19,23 @@ The rules of measurement live here and nowhere else:
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from django.db import connection, transaction
-from django.db.models import DateTimeField
+from django.db import DatabaseError, connection, transaction
+from django.db.models import DateTimeField, F
 from django.utils import timezone
 
 from aduan.complaints.models import Complaint, Event, Status
 from aduan.evidence.models import Photo
 from aduan.sla import calendar as cal_engine
 from aduan.sla import deadlines
+from aduan.writelock import after_write, writing
 
 from .models import ComplaintFact
+
+log = logging.getLogger(__name__)
 
 ANSWER_EVENTS = {"rejected", "forwarded"}  # besides complaint.first_response_at
 FOLLOW_UP_EVENTS = {"progress", "resolved", "forwarded", "rejected"}
@@ -170,16 +174,42 @@ def _insert(rows: list[ComplaintFact]) -> None:
 
 
 def on_event(sender, event, **kwargs) -> None:
-    """Receiver of `event_recorded`: the fact changes with the timeline, in its transaction."""
-    refresh([event.complaint_id])
+    """Receiver of `event_recorded`: the fact changes with the timeline, once per write
+    (`writelock.after_write`: an intake records three to five events), right after it."""
+    after_write(refresh_written, event)
+
+
+def refresh_written(events: Iterable[Event]) -> None:
+    """Refresh after a write ended. A complaint born in that write (its `received` event is
+    among them) holds every event of its timeline here and no after photo yet, so its fact
+    is computed from memory and inserted (one query); the others are read again.
+    A failure must not fail the write the citizen is waiting on: it is logged, and
+    `fill_missing` (worker, every minute) mends the row."""
+    timelines: dict[int, list[Event]] = {}
+    for event in sorted(events, key=lambda e: e.pk):
+        timelines.setdefault(event.complaint_id, []).append(event)
+    born = {pk: timeline for pk, timeline in timelines.items()
+            if timeline[0].kind == "received"}
+    try:
+        with writing():
+            _insert([compute(timeline[-1].complaint, timeline, False)
+                     for timeline in born.values()])
+            refresh(pk for pk in timelines if pk not in born)
+    except DatabaseError:
+        log.exception("figures of complaints %s not refreshed", sorted(timelines)[:20])
 
 
 def fill_missing(batch: int = 2000, max_batches: int = 50) -> int:
-    """Facts for complaints that have none (data loaded in bulk, installs before facts).
-    Periodic job; bounded per call."""
-    done = 0
+    """Facts for complaints that have none (data loaded in bulk, installs before facts),
+    and again for complaints changed in the last hour after their facts were computed (a
+    refresh that failed after its write). Periodic job; bounded per call."""
+    recent = (ComplaintFact.objects
+              .filter(complaint__updated_at__gte=timezone.now() - timedelta(hours=1),
+                      computed_at__lt=F("complaint__updated_at"))
+              .values_list("complaint_id", flat=True)[:batch])
+    done = refresh(list(recent))
     if Complaint.objects.count() == ComplaintFact.objects.count():
-        return 0  # two index counts instead of an anti-join over every complaint
+        return done  # two index counts instead of an anti-join over every complaint
     for _ in range(max_batches):
         ids = list(Complaint.objects.filter(fact__isnull=True).order_by("pk")
                    .values_list("pk", flat=True)[:batch])

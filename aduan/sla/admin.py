@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import ComplaintMeasure, Holiday, Notification, SlaPolicy, WorkingCalendar
+from .models import Holiday, Notification, SlaPolicy, WorkingCalendar
 
 
 class HolidayInline(admin.TabularInline):
@@ -34,10 +34,3 @@ class NotificationAdmin(admin.ModelAdmin):
     list_display = ["created_at", "user", "kind", "complaint_id", "text", "read_at"]
     list_filter = ["kind"]
     raw_id_fields = ["user"]
-
-
-@admin.register(ComplaintMeasure)
-class ComplaintMeasureAdmin(admin.ModelAdmin):
-    list_display = ["complaint_id", "owner_id", "category_code", "first_response_minutes",
-                    "first_response_met", "resolution_minutes", "escalations", "breached"]
-    list_filter = ["breached", "first_response_met", "urgency"]

@@ -9,12 +9,8 @@ class SlaConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
-        from aduan.complaints.signals import event_recorded
-
-        from . import deadlines, measures
+        from . import deadlines
         from .models import Holiday, SlaPolicy, WorkingCalendar
-
-        event_recorded.connect(measures.update_for_event, dispatch_uid="sla-measures")
 
         def _clear(**kwargs):
             deadlines.clear_cache()

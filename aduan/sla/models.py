@@ -1,7 +1,7 @@
 """SLA configuration (working calendars, holidays, policies) and SLA bookkeeping.
 
 Calendars and policies are layer-2 configuration: they never import `aduan.complaints`.
-The bookkeeping tables (claims, notifications, measures) refer to complaints by id only,
+The bookkeeping tables (claims, notifications) refer to complaints by id only,
 so this app's migrations do not depend on the complaints app.
 """
 
@@ -167,36 +167,6 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.text
-
-
-class ComplaintMeasure(models.Model):
-    """What a complaint's clocks measured, one row per complaint, for dashboards.
-
-    Kept up to date from timeline events (see `measures.py`); working minutes are on the
-    complaint's policy calendar.
-    """
-
-    complaint_id = models.BigIntegerField(primary_key=True)
-    owner_id = models.BigIntegerField(null=True, db_index=True)
-    category_code = models.CharField(max_length=40, blank=True)
-    urgency = models.CharField(max_length=10, blank=True)
-    created_at = models.DateTimeField(db_index=True)
-    first_response_minutes = models.PositiveIntegerField(null=True)
-    resolution_minutes = models.PositiveIntegerField(null=True)
-    first_response_met = models.BooleanField(null=True)
-    resolution_met = models.BooleanField(null=True)
-    answered_within_day = models.BooleanField(null=True)
-    escalations = models.PositiveSmallIntegerField(default=0)
-    warnings = models.PositiveSmallIntegerField(default=0)
-    breached = models.BooleanField(default=False)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        verbose_name = _("ukuran SLA aduan")
-        verbose_name_plural = _("ukuran SLA aduan")
-
-    def __str__(self) -> str:
-        return f"measure {self.complaint_id}"
 
 
 def seed_default_policies() -> dict[str, int]:

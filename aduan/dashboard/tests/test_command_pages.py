@@ -128,6 +128,42 @@ def test_missing_facts_are_filled(history):
     assert facts.fill_missing() == Complaint.objects.count()
 
 
+def test_a_new_complaints_fact_is_written_from_memory_once_and_equals_a_reread(city):
+    from django.forms.models import model_to_dict
+
+    from aduan.complaints.intake import IncomingMessage, open_complaint
+    from aduan.dashboard.models import ComplaintFact
+
+    def row(pk):
+        return {k: v for k, v in model_to_dict(ComplaintFact.objects.get(pk=pk)).items()
+                if k != "computed_at"}
+
+    opened = [open_complaint(IncomingMessage(channel="web", text=text, category_code=code,
+                                             region_code="33.72.02.1007"))
+              for text, code in [("Lampu PJU padam di Jl. Kapten Mulyadi sejak Kamis", "pju"),
+                                 ("Jalan berlubang dalam di depan SD Kemlayan", None)]]
+    for complaint in opened:
+        from_memory = row(complaint.pk)
+        facts.refresh([complaint.pk])
+        assert row(complaint.pk) == from_memory
+    assert ComplaintFact.objects.get(pk=opened[0].pk).unit_id == opened[0].owner_id
+
+
+def test_a_fact_older_than_its_complaint_is_mended(history):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from aduan.dashboard.models import ComplaintFact
+
+    c = Complaint.objects.order_by("pk").first()
+    stale = timezone.now() - timedelta(minutes=5)
+    ComplaintFact.objects.filter(pk=c.pk).update(computed_at=stale, unit_id=0)
+    Complaint.objects.filter(pk=c.pk).update(updated_at=timezone.now())
+    assert facts.fill_missing() == 1
+    assert ComplaintFact.objects.get(pk=c.pk).unit_id == c.owner_id
+
+
 def test_command_centre_query_count(history, client, login, django_assert_max_num_queries):
     login("walikota")
     client.get("/petugas/dasbor/?periode=2026-Q4")  # warm the unit tree and policies
