@@ -28,7 +28,6 @@ from aduan.writelock import writing
 from . import about_official, actions, lookups
 from .models import Complaint, PublicText, Reporter, Status, Urgency
 from .reference import new_reference
-from .routing import route_decision
 
 logger = logging.getLogger("aduan.intake")
 
@@ -218,7 +217,7 @@ def open_complaint(msg: IncomingMessage) -> Complaint:
     merge_into = survivors[matches[0].id] if matches and matches[0].near_certain else None
     decision = None
     if about is None and merge_into is None and confident:
-        decision = route_decision(category, region, rt, rw)
+        decision = lookups.route(category, region, rt, rw)
     with writing():
         complaint.reporter = _reporter(msg)
         complaint.save(force_insert=True)

@@ -1,21 +1,23 @@
 """Rows every complaint intake reads again and again, kept per process.
 
-Categories, places, the triage team and the kelurahan list of the web form change a few
-times a year; reading them on every complaint cost more than the complaint itself. Each is
-read once per process and dropped when such a row is saved or deleted in this process, and
-at least every MEMO_SECONDS so an edit made in another process shows within a minute.
+Categories, places, the triage team, routing decisions (rules and staffed officials) and
+the kelurahan list of the web form change a few times a year; reading them on every
+complaint cost more than the complaint itself. Each is read once per process and dropped
+when such a row is saved or deleted in this process, and at least every MEMO_SECONDS so an
+edit made in another process shows within a minute.
 """
 
 import threading
 import time
 
+from django.contrib.auth import get_user_model
 from django.db.models.signals import post_delete, post_save
 
 from aduan.org.models import Official, Unit
 from aduan.regions.models import Region
 
 from .models import Category, RoutingRule
-from .routing import triage_unit
+from .routing import Decision, route_decision, triage_unit
 
 MEMO_SECONDS = 60
 _MEMO: dict[tuple, object] = {}
@@ -65,6 +67,14 @@ def triage_owner():
     return memo(("triage-unit",), triage_unit)
 
 
-for _model in (Category, Region, Unit, RoutingRule, Official):
+def route(category: Category | None, region: Region | None, rt: int | None = None,
+          rw: int | None = None) -> Decision:
+    """`routing.route_decision`, read once per (category, place) and process: the rules,
+    the staffed units and the tree behind it are the rows dropped on any save below."""
+    key = ("route", category.pk if category else None, region.pk if region else None, rt, rw)
+    return memo(key, lambda: route_decision(category, region, rt, rw))
+
+
+for _model in (Category, Region, Unit, RoutingRule, Official, get_user_model()):
     post_save.connect(forget, sender=_model, weak=False, dispatch_uid=f"lookups-{_model}")
     post_delete.connect(forget, sender=_model, weak=False, dispatch_uid=f"lookups-d-{_model}")
