@@ -148,12 +148,12 @@ def duplicate_matches(complaint: Complaint) -> list:
                                lng__range=(complaint.lng - box, complaint.lng + box))
     else:
         return []
-    candidates = [
-        Candidate(id=c.pk, text=c.text_public, created_at=c.created_at, lat=c.lat, lng=c.lng,
-                  region_code=c.region_id, category=c.category_id, signature=bytes(c.signature))
-        for c in nearby.order_by("-created_at").only(
-            "pk", "text_public", "created_at", "lat", "lng", "region_id", "category_id",
-            "signature")[:MAX_CANDIDATES]
+    candidates = [  # plain rows: no model instance per candidate
+        Candidate(id=pk, text=text, created_at=created_at, lat=lat, lng=lng,
+                  region_code=region_code, category=category, signature=bytes(sig or b""))
+        for pk, text, created_at, lat, lng, region_code, category, sig in nearby.order_by(
+            "-created_at").values_list("pk", "text_public", "created_at", "lat", "lng",
+                                       "region_id", "category_id", "signature")[:MAX_CANDIDATES]
     ]
     return find_duplicates(complaint.text_public, complaint.created_at, candidates,
                            lat=complaint.lat, lng=complaint.lng,
