@@ -93,7 +93,7 @@ def test_candidate_search_costs_the_same_with_many_open_complaints(city):
 @pytest.mark.django_db(transaction=True)
 def test_triage_and_routing_run_before_the_write_transaction(city, monkeypatch):
     seen = {}
-    real_analyse, real_route = intake.analyse, intake.route_decision
+    real_analyse, real_route = intake.analyse, lookups.route
 
     def analyse(*args, **kwargs):
         seen["analyse"] = connection.in_atomic_block
@@ -104,7 +104,7 @@ def test_triage_and_routing_run_before_the_write_transaction(city, monkeypatch):
         return real_route(*args, **kwargs)
 
     monkeypatch.setattr(intake, "analyse", analyse)
-    monkeypatch.setattr(intake, "route_decision", route_decision)
+    monkeypatch.setattr(lookups, "route", route_decision)
     assert not connection.in_atomic_block
     complaint = open_complaint(_web("Tiga lampu PJU di Jl. Kapten Mulyadi padam sejak Kamis",
                                     region=SEMANGGI, category="pju"))
