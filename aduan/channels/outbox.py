@@ -16,6 +16,7 @@ from django.db.models import F
 from django.dispatch import receiver
 from django.utils import timezone
 
+from aduan.complaints import lookups
 from aduan.complaints.intake import acknowledgement_text
 from aduan.complaints.models import Complaint, Event
 from aduan.complaints.signals import event_recorded
@@ -84,7 +85,9 @@ def on_event_recorded(sender, event: Event, **kwargs) -> None:
         return
     if complaint.reporter_id is None or not complaint.reporter.handle:
         return
-    account = ChannelAccount.objects.filter(pk=complaint.channel_account_id).first()
+    account = lookups.memo(("channel-account-pk", complaint.channel_account_id),
+                           lambda: ChannelAccount.objects.filter(
+                               pk=complaint.channel_account_id).first())
     if account is None:
         return
     queue_text(account, complaint, f"event:{event.pk}", complaint.reporter.handle,

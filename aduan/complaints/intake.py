@@ -58,18 +58,17 @@ class IncomingMessage:
 def _reporter(msg: IncomingMessage) -> Reporter | None:
     if msg.anonymous and not msg.handle:
         return None
-    if msg.handle:
-        reporter, _ = Reporter.objects.get_or_create(channel=msg.channel, handle=msg.handle)
-    else:
-        reporter = Reporter(channel=msg.channel)
-    changed = False
-    for attr in ("name", "phone", "email"):
-        value = getattr(msg, attr)
-        if value and not getattr(reporter, attr):
-            setattr(reporter, attr, value[:200])
-            changed = True
-    if changed or reporter.pk is None:
-        reporter.save()
+    given = {attr: value[:200] for attr in ("name", "phone", "email")
+             if (value := getattr(msg, attr))}
+    if not msg.handle:  # the web form: a new reporter with each complaint
+        return Reporter.objects.create(channel=msg.channel, **given)
+    reporter, created = Reporter.objects.get_or_create(channel=msg.channel, handle=msg.handle,
+                                                       defaults=given)
+    missing = {attr: value for attr, value in given.items() if not getattr(reporter, attr)}
+    if missing and not created:  # what an earlier message did not tell
+        for attr, value in missing.items():
+            setattr(reporter, attr, value)
+        reporter.save(update_fields=list(missing))
     return reporter
 
 
