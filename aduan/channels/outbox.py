@@ -11,7 +11,7 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.dispatch import receiver
 from django.utils import timezone
@@ -118,11 +118,14 @@ def queue_text(account: ChannelAccount, complaint: Complaint | None, key: str, r
 def queue(account, complaint, key, recipient, payload, *, status=S.QUEUED, error=""):
     from .tasks import deliver_outbox
 
-    row, created = OutboxMessage.objects.get_or_create(
-        key=key[:200], defaults={"account": account, "complaint": complaint,
-                                 "recipient": recipient[:200], "payload": payload,
-                                 "status": status, "last_error": error})
-    if created and status == S.QUEUED:
+    try:  # keys are new almost always: insert first, read only when it was queued before
+        with transaction.atomic():
+            row = OutboxMessage.objects.create(
+                key=key[:200], account=account, complaint=complaint,
+                recipient=recipient[:200], payload=payload, status=status, last_error=error)
+    except IntegrityError:
+        return OutboxMessage.objects.get(key=key[:200])
+    if status == S.QUEUED:
         deliver_outbox.enqueue(row.pk)
     return row
 
