@@ -54,6 +54,12 @@ class Photo(models.Model):
         ordering = ["created_at", "id"]
         verbose_name = _("foto")
         verbose_name_plural = _("foto")
+        indexes = [
+            # Report cards: after photos these officials posted in a period.
+            models.Index(fields=["uploaded_by", "tag", "created_at"],
+                         name="photo_uploader_tag_time_idx",
+                         condition=models.Q(complaint__isnull=False)),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_tag_display()} {self.sha256[:8]}"
