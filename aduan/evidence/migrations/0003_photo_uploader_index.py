@@ -7,7 +7,6 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('complaints', '0009_reporter_verified_phone'),
         ('evidence', '0002_proof_beforeafter_activity'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
