@@ -14,6 +14,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from aduan.complaints import lookups
 from aduan.org.models import Official
 
 from ..models import ChannelAccount, LinkCode
@@ -80,9 +81,21 @@ def unlink(user, kind: str) -> int:
     return Official.objects.filter(user=user).update(**{KINDS[kind]: ""})
 
 
+def linked_chats(kind: str) -> frozenset[str]:
+    """Every chat of this kind on an active position, read once per process (dropped when
+    a position or a user is saved here, and each minute: complaints/lookups.py), so a
+    citizen's message costs no query to tell it from an official's."""
+    field = KINDS[kind]
+    return lookups.memo(("linked-chats", kind), lambda: frozenset(
+        Official.objects.filter(is_active=True).exclude(**{field: ""})
+        .values_list(field, flat=True)))
+
+
 def linked_user(kind: str, sender: str):
     """The user whose active position carries this chat, or None."""
     if kind not in KINDS or not sender:
+        return None
+    if linked_chats(kind).isdisjoint(sender_variants(kind, sender)):
         return None
     official = (Official.objects.filter(is_active=True,
                                         **{f"{KINDS[kind]}__in": sender_variants(kind, sender)})
