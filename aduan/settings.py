@@ -184,6 +184,19 @@ ADUAN_JOB_BACKOFF_SECONDS = float(env("ADUAN_JOB_BACKOFF_SECONDS", "2"))
 ADUAN_JOB_MAX_ATTEMPTS = int(env("ADUAN_JOB_MAX_ATTEMPTS", "5"))
 ADUAN_WORKER_POLL_SECONDS = float(env("ADUAN_WORKER_POLL_SECONDS", "0.2"))
 
+# Outbox pacing (docs/channels.md, "Order and pacing"). Per person: messages leave in order,
+# at least PACE_SECONDS apart (Telegram: about one message per second in a chat). Per
+# account: at most ACCOUNT_RATE sends per second over all workers, by kind, from the
+# providers' documentation: WhatsApp Cloud API 80 messages/s per business phone number
+# (error 130429 beyond it), Telegram about 30 messages/s per bot. Override with
+# ADUAN_OUTBOX_ACCOUNT_RATE="whatsapp=1000,telegram=30" (0: no cap), or for one account
+# with `max_per_second` in its settings (a coexistence number: 20).
+ADUAN_OUTBOX_PACE_SECONDS = float(env("ADUAN_OUTBOX_PACE_SECONDS", "1"))
+ADUAN_OUTBOX_ACCOUNT_RATE = {"whatsapp": 80.0, "telegram": 30.0, **{
+    kind.strip(): float(rate) for kind, _, rate in (
+        part.partition("=") for part in env("ADUAN_OUTBOX_ACCOUNT_RATE", "").split(",")
+        if part.strip())}}
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",

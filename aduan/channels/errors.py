@@ -4,7 +4,8 @@ folder, `errors.py` with `classify(error) -> Verdict`), read here for the outbox
 Verdicts: retry later (with the provider's pacing), switch to the account's approved
 template (outside the 24-hour window), stop and tell staff (the person cannot be reached),
 fix the configuration (bad token, missing permission: the account is marked unhealthy on
-/petugas/kanal/gagal/ and in /metrics), or park for staff (anything else).
+/petugas/kanal/gagal/ and in /metrics), send the words again without the image the
+provider could not fetch (`send.without_media`), or park for staff (anything else).
 """
 
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from .http import ProviderError, Retryable
 from .registry import CHANNELS
 
 RETRY, TEMPLATE, STOP, FIX_CONFIG, PARK = "retry", "template", "stop", "fix_config", "park"
+PLAIN = "plain"
 
 
 @dataclass(frozen=True)

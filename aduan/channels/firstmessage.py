@@ -17,6 +17,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.db import connection
+from django.db.models import Q
 from django.dispatch import receiver
 from django.utils import timezone
 
@@ -49,9 +50,13 @@ class Pending:
 PENDING: ContextVar[Pending | None] = ContextVar("aduan_pending_event", default=None)
 
 
-def reporter_lock(channel: str, handle: str) -> None:
-    """PostgreSQL: one transaction at a time per reporter (until commit). SQLite's write
-    transactions are one at a time anyway."""
+def reporter_lock(channel: str, handle: str, phone: str = "") -> None:
+    """PostgreSQL: one transaction at a time per reporter (until commit), and per verified
+    phone number (the same citizen on two chats; taken second, so never in a cycle).
+    SQLite's write transactions are one at a time anyway."""
+    if phone:
+        reporter_lock(channel, handle)
+        channel, handle = "phone", phone
     if connection.vendor == "postgresql":
         key = int.from_bytes(hashlib.blake2b(f"{channel}:{handle}".encode(),
                                              digest_size=8).digest(), "big", signed=True)
@@ -71,7 +76,7 @@ def applies(account: ChannelAccount, msg: ChatMessage) -> bool:
         if linking.linked_user(account.kind, msg.sender) is not None:
             return False
     reporter = Reporter.objects.filter(channel=account.kind, handle=msg.sender[:200]).first()
-    return open_for(reporter, account.kind) is None
+    return open_for(reporter, account.kind, msg.verified_phone) is None
 
 
 def open_first(event_id: int, account: ChannelAccount, msg: ChatMessage,
@@ -97,9 +102,14 @@ def mark_processed(sender, event: Event, **kwargs) -> None:
     pending = PENDING.get()
     if pending is None or pending.marked:
         return
-    reporter_lock(pending.channel, pending.handle)
+    reporter = event.complaint.reporter if event.complaint.reporter_id else None
+    phone = reporter.verified_phone if reporter is not None else ""
+    reporter_lock(pending.channel, pending.handle, phone)
+    citizen = Q(channel=pending.channel, handle=pending.handle)
+    if phone:  # or the same citizen on another chat
+        citizen |= Q(verified_phone=phone)
     earlier = Complaint.objects.open().filter(
-        channel=pending.channel, reporter__handle=pending.handle).exclude(pk=event.complaint_id)
+        reporter__in=Reporter.objects.filter(citizen).values("pk")).exclude(pk=event.complaint_id)
     if earlier.exists():
         raise ReporterBusy
     done = InboundEvent.objects.filter(pk=pending.event_id, processed_at__isnull=True).update(

@@ -6,11 +6,18 @@ what a citizen's button press or typed fallback means. Pure functions, no provid
 Button ids: "aduan:confirm:<ref>", "aduan:reopen:<ref>", "aduan:rate:<1-5>:<ref>",
 "aduan:status". Typed fallbacks (every channel): SUDAH/1 and BELUM/2 after resolution,
 1-5 after confirmation, STATUS at any time.
+
+Also decided here, for every channel alike: which photo goes with the resolution message
+(`photo_url`: the after photo, only when the public may see it) and when the
+acknowledgement asks for the place (`needs_place`: no kelurahan and no coordinates).
 """
 
 import re
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
+from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 
 from aduan.complaints.models import TERMINAL, Complaint, Status
@@ -35,6 +42,42 @@ def buttons_for(kind: str, complaint: Complaint) -> tuple[tuple[str, str], ...]:
     if kind == "confirmed":
         return tuple((f"aduan:rate:{n}:{ref}", title) for n, title in STARS.items())
     return ()
+
+
+def photo_url(kind: str, complaint: Complaint, photo_ids=()) -> str:
+    """The after photo that goes with the resolution message, as a URL the provider fetches:
+    one the public may see (`public_face.photo_is_public`: never an identity category's,
+    never before the public wording is approved), the one named by the event first, else
+    the latest. Empty when there is none, or when PUBLIC_URL is a loopback address the
+    provider cannot reach (the text keeps the link to the before/after page)."""
+    from aduan.complaints.public_face import photo_is_public
+    from aduan.evidence.models import Photo
+
+    if kind != "resolved" or urlsplit(settings.PUBLIC_URL).hostname in LOOPBACK:
+        return ""
+    after = list(Photo.objects.filter(complaint=complaint, tag=Photo.Tag.AFTER)
+                 .select_related("complaint__category").order_by("-created_at", "-pk"))
+    after.sort(key=lambda p: p.pk not in photo_ids)  # stable: the event's own photos first
+    photo = next((p for p in after if photo_is_public(p)), None)
+    if photo is None:
+        return ""
+    return settings.PUBLIC_URL + reverse("photo", args=[photo.pk, "public"])
+
+
+LOOPBACK = {"127.0.0.1", "localhost", "::1", "0.0.0.0", None}
+
+
+def needs_place(complaint: Complaint) -> bool:
+    """Neither a kelurahan (from the words) nor coordinates: ask where it is."""
+    return complaint.region_id is None and complaint.lat is None
+
+
+def location_question(button: bool) -> str:
+    if button:
+        return ("Kami belum tahu lokasinya. Tekan tombol Kirim lokasi di bawah, atau balas "
+                "dengan nama jalan, RT/RW dan kelurahan.")
+    return ("Kami belum tahu lokasinya. Mohon balas dengan nama jalan, RT/RW dan kelurahan, "
+            "atau kirim lokasi lewat fitur Lokasi.")
 
 
 def rating_question(complaint: Complaint) -> str:

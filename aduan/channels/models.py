@@ -99,9 +99,27 @@ class OutboxMessage(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("pesan keluar")
         verbose_name_plural = _("pesan keluar")
+        indexes = [
+            # Order and pacing per person (outbox._wait_for_turn): that person's rows only.
+            models.Index(fields=["account", "recipient", "sent_at"], name="outbox_recipient_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.key
+
+
+class OutboxThrottle(models.Model):
+    """The account's send schedule, shared by every worker: the time (seconds since the
+    epoch, on the database's clock) of the next free send slot. A send takes a slot with
+    one conditional UPDATE (`outbox._account_slot`), so workers together stay under the
+    provider's throughput (WhatsApp 80 messages/s per number, Telegram about 30/s)."""
+
+    account = models.OneToOneField(ChannelAccount, on_delete=models.CASCADE,
+                                   primary_key=True, related_name="+")
+    next_slot = models.FloatField(default=0.0)
+
+    def __str__(self) -> str:
+        return f"{self.account_id}: {self.next_slot}"
 
 
 class LinkCode(models.Model):

@@ -8,10 +8,11 @@ provider may already have it.
 """
 
 import logging
+import time
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.dispatch import receiver
 from django.utils import timezone
@@ -24,7 +25,7 @@ from aduan.complaints.signals import event_recorded
 from . import errors, loop
 from .http import TIMEOUT, ProviderError, Rejected, Retryable
 from .inbound import CURRENT
-from .models import ChannelAccount, OutboxMessage
+from .models import ChannelAccount, OutboxMessage, OutboxThrottle
 from .registry import CHANNELS
 
 logger = logging.getLogger("aduan.channels")
@@ -34,6 +35,7 @@ MAX_ATTEMPTS = 6  # the first send and five retries
 BACKOFF_START = 1.0
 BACKOFF_CAP = 300.0
 PACE_RECHECK = 0.2  # seconds before a row behind an earlier one to the same person looks again
+SLOT_AHEAD = 1.0  # seconds: a worker takes an account's send slot at most this far ahead
 
 # Public timeline events the citizen hears about on their channel.
 NOTIFY_KINDS = {"received", "assigned", "acknowledged", "reply", "progress", "asked_citizen",
@@ -92,20 +94,35 @@ def on_event_recorded(sender, event: Event, **kwargs) -> None:
         return
     queue_text(account, complaint, f"event:{event.pk}", complaint.reporter.handle,
                text_for(event, complaint), acknowledgement=event.kind == "received",
-               buttons=loop.buttons_for(event.kind, complaint))
+               buttons=loop.buttons_for(event.kind, complaint),
+               image=loop.photo_url(event.kind, complaint, event.data.get("photos") or ()),
+               ask_location=event.kind == "received" and loop.needs_place(complaint))
 
 
 def queue_text(account: ChannelAccount, complaint: Complaint | None, key: str, recipient: str,
                text: str, *, acknowledgement: bool = False,
-               buttons: tuple[tuple[str, str], ...] = ()) -> OutboxMessage:
+               buttons: tuple[tuple[str, str], ...] = (), image: str = "",
+               ask_location: bool = False) -> OutboxMessage:
     """Compose under the provider's rules and queue one send (inside the caller's
-    transaction). A rule that forbids sending parks the row with the reason."""
+    transaction). A rule that forbids sending parks the row with the reason.
+
+    What a channel cannot carry falls back to words: no buttons (the text says what to
+    type), no image (the text links the before/after page), no location button (a
+    sentence asks for the street and kelurahan). A send module declares what it carries
+    with BUTTONS, IMAGES and LOCATION_REQUEST."""
     origin = CURRENT.get()
     if origin is not None and origin.sender != recipient:
         origin = None
     status, error = S.QUEUED, ""
     sender = CHANNELS[account.kind].send
     extra = {"buttons": buttons} if buttons and getattr(sender, "BUTTONS", False) else {}
+    if image and getattr(sender, "IMAGES", False):
+        extra["image"] = image
+    if ask_location:
+        button = getattr(sender, "LOCATION_REQUEST", False)
+        text = f"{text}\n\n{loop.location_question(button)}"
+        if button:
+            extra["ask_location"] = True
     try:
         payload = sender.compose(
             account, recipient, text, origin=origin, acknowledgement=acknowledgement, **extra)
@@ -113,6 +130,17 @@ def queue_text(account: ChannelAccount, complaint: Complaint | None, key: str, r
         payload, status, error = {"text": text}, S.PARKED, str(exc)
     key = payload.pop("key", None) or key
     return queue(account, complaint, key, recipient, payload, status=status, error=error)
+
+
+def answer_press(account: ChannelAccount, msg) -> None:
+    """A button press the provider wants answered (Telegram: the client shows a spinner
+    until answerCallbackQuery), queued once per press (the key is the press id). Not a
+    message to the person: queued without a recipient, so it is neither held behind their
+    messages nor paced (`_wait_for_turn`)."""
+    sender = CHANNELS[account.kind].send
+    if msg.press_id and hasattr(sender, "answer_press"):
+        queue(account, None, f"press:{account.pk}:{msg.press_id}", "",
+              sender.answer_press(account, msg.press_id))
 
 
 def queue(account, complaint, key, recipient, payload, *, status=S.QUEUED, error=""):
@@ -143,7 +171,7 @@ def _wait_for_turn(outbox_id: int, now) -> float:
     row = OutboxMessage.objects.filter(pk=outbox_id, status=S.QUEUED).values(
         "account_id", "recipient", "account__account_id").first()
     if row is None or row["recipient"] in ("", row["account__account_id"]):
-        return 0.0  # posts to the unit's own page (activity publishing): no person to pace
+        return 0.0  # the unit's own page (activity posts), a press answer: no person to pace
     mine = OutboxMessage.objects.filter(account_id=row["account_id"],
                                         recipient=row["recipient"])
     if mine.filter(pk__lt=outbox_id, status__in=[S.QUEUED, S.SENDING]).exists():
@@ -154,19 +182,60 @@ def _wait_for_turn(outbox_id: int, now) -> float:
     return max(0.0, pace - (now - last).total_seconds()) if last else 0.0
 
 
+def account_rate(account: ChannelAccount) -> float:
+    """Sends per second this account may make over all workers (0: no cap): its own
+    `max_per_second` setting, else ADUAN_OUTBOX_ACCOUNT_RATE for its kind."""
+    own = account.settings.get("max_per_second") if isinstance(account.settings, dict) else None
+    rate = own if own is not None else settings.ADUAN_OUTBOX_ACCOUNT_RATE.get(account.kind, 0)
+    try:
+        return max(0.0, float(rate or 0))
+    except (TypeError, ValueError):
+        return 0.0
+
+
+# One statement takes the account's next send slot, on the database's clock (the same for
+# every worker host): slots are 1/rate apart; a slot more than SLOT_AHEAD ahead is not
+# given. It answers the seconds to wait for the slot, or no row when none was given.
+_NOW = {"postgresql": "EXTRACT(EPOCH FROM clock_timestamp())::float8",
+        "sqlite": "((julianday('now') - 2440587.5) * 86400.0)"}
+_LATER = {"postgresql": "GREATEST", "sqlite": "MAX"}
+_SLOT_SQL = {vendor: (
+    f"UPDATE {OutboxThrottle._meta.db_table} SET next_slot = {_LATER[vendor]}(next_slot, {now})"
+    f" + %s WHERE account_id = %s AND next_slot < {now} + %s RETURNING next_slot - %s - {now}"
+) for vendor, now in _NOW.items()}
+
+
+def _account_slot(account: ChannelAccount) -> float | None:
+    """The account's throughput cap, held across workers and processes: take the next
+    send slot and answer how many seconds until it (0.0: send now), or None when the
+    next SLOT_AHEAD seconds are all taken. One query per send."""
+    rate = account_rate(account)
+    sql = _SLOT_SQL.get(connection.vendor)
+    if rate <= 0 or sql is None:
+        return 0.0
+    interval = 1.0 / rate
+    for _ in range(2):
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [interval, account.pk, SLOT_AHEAD, interval])
+            rows = cursor.fetchall()
+        if rows:
+            return max(0.0, float(rows[0][0]))
+        if OutboxThrottle.objects.filter(account_id=account.pk).exists():
+            return None  # every slot of the next SLOT_AHEAD seconds is taken
+        try:  # the account's first send
+            with transaction.atomic():
+                OutboxThrottle.objects.create(account_id=account.pk)
+        except IntegrityError:
+            pass  # another worker made it first
+    return None
+
+
 def deliver(outbox_id: int) -> str:
     """Send one outbox row at most once. Returns the row's status afterwards."""
     now = timezone.now()
     wait = _wait_for_turn(outbox_id, now)
     if wait > 0:
-        from .tasks import deliver_outbox
-
-        when = now + timedelta(seconds=wait)
-        with transaction.atomic():
-            OutboxMessage.objects.filter(pk=outbox_id, status=S.QUEUED).update(
-                next_attempt_at=when)
-            deliver_outbox.using(run_after=when).enqueue(outbox_id)
-        return "waiting"
+        return _later(outbox_id, now + timedelta(seconds=wait))
     claimed = OutboxMessage.objects.filter(
         pk=outbox_id, status=S.QUEUED, next_attempt_at__lte=now + timedelta(seconds=1)
     ).update(
@@ -179,6 +248,13 @@ def deliver(outbox_id: int) -> str:
             raise Park("akun kanal tidak aktif")
         if not row.account.token and row.account.kind != "email":
             raise Park("akun kanal belum punya token; isi di admin lalu kirim ulang")
+        slot = _account_slot(row.account)
+        if slot is None:  # the account is at its throughput: back in the queue, unsent
+            OutboxMessage.objects.filter(pk=row.pk, status=S.SENDING).update(
+                status=S.QUEUED, attempts=F("attempts") - 1)
+            return _later(row.pk, timezone.now() + timedelta(seconds=SLOT_AHEAD / 2))
+        if slot:
+            time.sleep(slot)
         provider_id = CHANNELS[row.account.kind].send.send(row.account, row.payload)
     except (Retryable, Rejected) as exc:
         return _refused(row, exc)
@@ -191,6 +267,17 @@ def deliver(outbox_id: int) -> str:
     return _finish(row, S.SENT, provider_id=provider_id or "")
 
 
+def _later(outbox_id: int, when) -> str:
+    """Not this row's turn yet (the person's pacing, the account's throughput)."""
+    from .tasks import deliver_outbox
+
+    with transaction.atomic():
+        OutboxMessage.objects.filter(pk=outbox_id, status=S.QUEUED).update(
+            next_attempt_at=when)
+        deliver_outbox.using(run_after=when).enqueue(outbox_id)
+    return "waiting"
+
+
 def _refused(row: OutboxMessage, exc) -> str:
     """The provider's error table decides: retry, template, stop, fix configuration."""
     verdict = errors.classify(row.account.kind, exc)
@@ -199,6 +286,8 @@ def _refused(row: OutboxMessage, exc) -> str:
         return _retry_or_park(row, error, verdict.wait)
     if verdict.action == errors.TEMPLATE:
         return _as_template(row, error)
+    if verdict.action == errors.PLAIN:
+        return _as_template(row, error, plain=True)
     if verdict.action == errors.STOP:
         return _finish(row, S.FAILED, error=error)
     if verdict.action == errors.FIX_CONFIG:
@@ -216,10 +305,13 @@ def after_failed_status(ids: list[int], kind: str, status) -> None:
         again = None
         if verdict.action == errors.RETRY and row.attempts < MAX_ATTEMPTS:
             again = row.payload
-        elif verdict.action == errors.TEMPLATE:
+        elif verdict.action in (errors.TEMPLATE, errors.PLAIN):
+            sender = CHANNELS[kind].send
+            remake = getattr(sender, "as_template" if verdict.action == errors.TEMPLATE
+                             else "without_media", None)
             try:
-                again = CHANNELS[kind].send.as_template(row.account, row.payload)
-            except (Park, AttributeError) as exc:
+                again = remake(row.account, row.payload) if remake else None
+            except Park as exc:
                 note = f"{note} {exc}"[:2000]
         elif verdict.action == errors.FIX_CONFIG:
             errors.mark_unhealthy(row.account, note)
@@ -236,13 +328,15 @@ def after_failed_status(ids: list[int], kind: str, status) -> None:
         deliver_outbox.using(run_after=when).enqueue(row.pk)
 
 
-def _as_template(row: OutboxMessage, error: str) -> str:
-    """Outside the 24-hour window: the same text through the approved template, once."""
+def _as_template(row: OutboxMessage, error: str, *, plain: bool = False) -> str:
+    """Outside the 24-hour window: the same text through the approved template, once.
+    `plain`: the provider could not fetch the image; the same words without it, once."""
     from .tasks import deliver_outbox
 
     sender = CHANNELS[row.account.kind].send
     try:
-        payload = sender.as_template(row.account, row.payload)
+        payload = (sender.without_media if plain else sender.as_template)(
+            row.account, row.payload)
     except (Park, AttributeError) as exc:
         return _finish(row, S.PARKED, error=f"{error} {exc}")
     with transaction.atomic():

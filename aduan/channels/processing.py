@@ -19,8 +19,8 @@ from django.utils import timezone
 
 from aduan.attachments.store import AttachmentRejected, save_attachment
 from aduan.attachments.store import limit as attachment_limit
-from aduan.complaints import actions
-from aduan.complaints.intake import IncomingMessage, open_complaint, open_for
+from aduan.complaints import actions, identity
+from aduan.complaints.intake import IncomingMessage, open_complaint, open_for, take_over
 from aduan.complaints.models import Complaint, Reporter, Status
 from aduan.writelock import writing
 
@@ -123,6 +123,10 @@ def process(event_id: int) -> None:
         else:
             token = CURRENT.set(msg)
             try:
+                if msg.press_id:  # first: the spinner on the citizen's button stops soon
+                    from .outbox import answer_press
+
+                    answer_press(event.account, msg)
                 complaint = handle(event.account, msg, photos, files)
             finally:
                 CURRENT.reset(token)
@@ -145,9 +149,13 @@ def handle(account: ChannelAccount, msg: ChatMessage, photos: list[bytes],
     reporter, _ = Reporter.objects.get_or_create(channel=channel, handle=msg.sender[:200])
     reporter = Reporter.objects.select_for_update().get(pk=reporter.pk)
     _update_reporter(reporter, msg)
+    if reporter.verified_phone:  # and per citizen: the same number on another chat
+        firstmessage.reporter_lock(channel, reporter.handle, reporter.verified_phone)
     complaint = open_for(reporter, channel)
+    if complaint is not None:  # perhaps opened on another channel with the same number
+        complaint = take_over(complaint, reporter, account.pk)
     text = msg.text.strip()
-    latest = complaint or _latest_closed(reporter, channel)
+    latest = complaint or _latest_closed(reporter)
     choice = loop.parse(msg.action, text, latest.status if latest else None)
     if choice is not None:
         return _choose(account, reporter, msg, choice, complaint, latest)
@@ -213,8 +221,9 @@ def incoming(account: ChannelAccount, msg: ChatMessage, photos: list[bytes]) -> 
     return IncomingMessage(
         channel=account.kind, text=msg.text.strip() or _placeholder(photos, msg),
         handle=msg.sender[:200], name=msg.name, phone=msg.phone, email=msg.email,
-        lat=msg.lat, lng=msg.lng, channel_account_id=account.pk, received_at=timezone.now(),
-        photos=photos, data={"provider_id": msg.provider_id})
+        verified_phone=msg.verified_phone, lat=msg.lat, lng=msg.lng,
+        channel_account_id=account.pk, received_at=timezone.now(), photos=photos,
+        data={"provider_id": msg.provider_id})
 
 
 def _public_reply(account: ChannelAccount, complaint: Complaint, comment_id: str) -> None:
@@ -230,10 +239,10 @@ def _citizen(account: ChannelAccount, msg: ChatMessage) -> actions.Citizen:
     return actions.Citizen(account.kind, msg.sender[:200])
 
 
-def _latest_closed(reporter: Reporter, channel: str) -> Complaint | None:
+def _latest_closed(reporter: Reporter) -> Complaint | None:
     """A complaint the citizen confirmed lately and has not rated yet (for "1".."5")."""
     since = timezone.now() - timedelta(days=14)
-    return (Complaint.objects.filter(reporter=reporter, channel=channel, status=Status.CLOSED,
+    return (Complaint.objects.filter(reporter=reporter, status=Status.CLOSED,
                                      rating__isnull=True, closed_at__gte=since)
             .order_by("-closed_at").first())
 
@@ -245,8 +254,7 @@ def _choose(account: ChannelAccount, reporter: Reporter, msg: ChatMessage, choic
 
     key = f"loop:{account.pk}:{msg.provider_id}"
     if choice.verb == "status":
-        shown = complaint or latest or reporter.complaints.filter(
-            channel=account.kind).order_by("-created_at").first()
+        shown = complaint or latest or reporter.complaints.order_by("-created_at").first()
         queue_text(account, shown, key, msg.sender, loop.status_text(shown))
         return complaint
     target = latest
@@ -314,6 +322,10 @@ def _update_reporter(reporter: Reporter, msg: ChatMessage) -> None:
         if value and not getattr(reporter, attr):
             setattr(reporter, attr, value[:30] if attr == "phone" else value[:200])
             changed.append(attr)
+    verified = identity.e164(msg.verified_phone)
+    if verified and verified != reporter.verified_phone:  # what the channel proves now
+        reporter.verified_phone = verified
+        changed.append("verified_phone")
     if changed:
         reporter.save(update_fields=changed)
 

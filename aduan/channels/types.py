@@ -33,6 +33,9 @@ class ChatMessage:
     name: str = ""
     username: str = ""
     phone: str = ""
+    # The sender's own number when the provider proves it (a WhatsApp wa_id, a Telegram
+    # contact whose user_id is the sender); never a number written in the text.
+    verified_phone: str = ""
     email: str = ""
     media: tuple[Media, ...] = ()
     lat: float | None = None
@@ -42,6 +45,9 @@ class ChatMessage:
     subject: str = ""
     reaction: str = ""  # an emoji reaction to one of our messages: recorded, not answered
     action: str = ""  # the id of a reply button we sent ("aduan:confirm:<ref>"), if pressed
+    # The provider's id of that press when it must be answered (a Telegram callback_query id:
+    # the client shows a spinner until answerCallbackQuery), see outbox.answer_press.
+    press_id: str = ""
 
 
 @dataclass(frozen=True)

@@ -85,9 +85,8 @@ class Citizen:
 def _require_reporter(by: Citizen | None, complaint: Complaint) -> dict:
     if by is None:
         return {}
-    reporter = complaint.reporter
-    if (reporter is None or complaint.channel != by.channel or reporter.channel != by.channel
-            or reporter.handle != by.handle):
+    reporter = complaint.reporter  # the chat the conversation is on (intake.take_over)
+    if reporter is None or reporter.channel != by.channel or reporter.handle != by.handle:
         raise NotAllowed(_("Hanya pelapor aduan ini yang boleh melakukan ini."))
     return {"via": by.channel}
 

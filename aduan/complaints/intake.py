@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import DatabaseError, connection
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -25,7 +26,7 @@ from aduan.triage.duplicates import (
 )
 from aduan.writelock import writing
 
-from . import about_official, actions, lookups
+from . import about_official, actions, identity, lookups
 from .models import Complaint, PublicText, Reporter, Status, Urgency
 from .reference import new_reference
 
@@ -39,6 +40,7 @@ class IncomingMessage:
     handle: str = ""
     name: str = ""
     phone: str = ""
+    verified_phone: str = ""  # only what the channel proved (complaints/identity.py)
     email: str = ""
     anonymous: bool = False
     confidential: bool = False  # reporter known to the triage team only
@@ -60,8 +62,10 @@ def _reporter(msg: IncomingMessage) -> Reporter | None:
         return None
     given = {attr: value[:200] for attr in ("name", "phone", "email")
              if (value := getattr(msg, attr))}
-    if not msg.handle:  # the web form: a new reporter with each complaint
+    if not msg.handle:  # the web form: a new reporter with each complaint, never verified
         return Reporter.objects.create(channel=msg.channel, **given)
+    if verified := identity.e164(msg.verified_phone):
+        given["verified_phone"] = verified
     reporter, created = Reporter.objects.get_or_create(channel=msg.channel, handle=msg.handle,
                                                        defaults=given)
     missing = {attr: value for attr, value in given.items() if not getattr(reporter, attr)}
@@ -268,9 +272,42 @@ def acknowledgement_text(complaint: Complaint) -> str:
     )
 
 
-def open_for(reporter: Reporter | None, channel: str) -> Complaint | None:
-    """The reporter's open complaint on this channel, which a new message joins."""
-    if reporter is None:
+def open_for(reporter: Reporter | None, channel: str,
+             verified_phone: str = "") -> Complaint | None:
+    """The open complaint a new message joins: the reporter's own on this channel, or,
+    when a channel proved their number, the most recent open complaint of the same
+    citizen on any channel (a reporter with the same verified phone). `verified_phone`
+    names the citizen before their reporter row exists (a first message)."""
+    phone = identity.e164(verified_phone) or (reporter.verified_phone if reporter else "")
+    if phone:  # the citizen's reporters first (an index lookup), then their complaints
+        mine = Q(reporter__in=identity.same_citizen(reporter, phone))
+    elif reporter is not None:
+        mine = Q(reporter=reporter, channel=channel)
+    else:
         return None
-    return (Complaint.objects.open().filter(reporter=reporter, channel=channel)
-            .order_by("-created_at").first())
+    return Complaint.objects.open().filter(mine).order_by("-created_at").first()
+
+
+def take_over(complaint: Complaint, reporter: Reporter, channel_account_id: int | None
+              ) -> Complaint:
+    """The conversation follows the citizen to the chat they last wrote on: another account
+    of the same channel, or another channel that proved the same number. Replies, buttons
+    and the reporter's own chat actions then use it (the outbox reads the complaint's
+    reporter and account); `complaint.channel` stays the channel it arrived on."""
+    same_person = complaint.reporter_id == reporter.pk or (
+        reporter.verified_phone and complaint.reporter_id is not None
+        and complaint.reporter.verified_phone == reporter.verified_phone)
+    if not same_person or (complaint.reporter_id == reporter.pk
+                           and complaint.channel_account_id == channel_account_id):
+        return complaint
+    before = complaint.reporter.channel if complaint.reporter_id else complaint.channel
+    Complaint.objects.filter(pk=complaint.pk).update(reporter=reporter,
+                                                     channel_account_id=channel_account_id)
+    complaint.reporter, complaint.channel_account_id = reporter, channel_account_id
+    actions.record(complaint, "reporter_moved", None, public=False,
+                   note=f"Pelapor melanjutkan percakapan lewat {reporter.channel}"
+                        + (f" (sebelumnya {before}, nomor terverifikasi yang sama)."
+                           if before != reporter.channel else " (akun lain)."),
+                   data={"from": before, "to": reporter.channel,
+                         "account": channel_account_id})
+    return complaint

@@ -74,6 +74,10 @@ class Reporter(models.Model):
     name = models.CharField(max_length=200, blank=True)
     phone = models.CharField(max_length=30, blank=True)
     email = models.EmailField(blank=True)
+    # The phone number as the channel proved it (E.164 digits: a WhatsApp wa_id, a Telegram
+    # contact the user shared of themselves); never a number the citizen typed. Reporters
+    # with the same verified phone are one citizen (complaints/identity.py).
+    verified_phone = models.CharField(max_length=16, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -271,7 +275,9 @@ class Event(models.Model):
         ordering = ["created_at", "id"]
         indexes = [
             # Report cards and activity records: what these officials did in a period.
-            models.Index(fields=["actor", "created_at"], name="event_actor_time_idx"),
+            # (actor, kind, created_at): counted per kind from the index alone.
+            models.Index(fields=["actor", "kind", "created_at"],
+                         name="event_actor_kind_time_idx"),
         ]
 
     def __str__(self) -> str:

@@ -17,6 +17,7 @@ TITLES = {
     "asked_citizen": _("Petugas meminta informasi"),
     "citizen_message": _("Informasi dari pelapor"),
     "citizen_reaction": _("Reaksi atau stiker dari pelapor"),
+    "reporter_moved": _("Pelapor melanjutkan percakapan lewat kanal lain"),
     "resolved": _("Dilaporkan selesai"),
     "confirmed": _("Pelapor mengonfirmasi selesai"),
     "confirmation_recorded": _("Konfirmasi pelapor dicatat petugas (bukan oleh pelapor)"),

@@ -135,6 +135,7 @@ def detail(request, ref):
         "external_units": Unit.objects.filter(kind=Unit.Kind.EXTERNAL, is_active=True),
         # Who may see which reporter field: one rule (aduan/privacy/reporter.py), logged.
         "reporter": reporter_rule.card(request.user, complaint),
+        "other_complaints": reporter_rule.other_complaints(request.user, complaint),
         "show_original_text": reporter_rule.may_read_original_text(request.user, complaint),
     }
     return render(request, "staff/detail.html", context)

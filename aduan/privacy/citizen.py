@@ -122,7 +122,8 @@ def export(found: Found, by: str = "", progress: Progress | None = None) -> dict
     data = {
         "generated_at": timezone.now().isoformat(),
         "reporters": [{"id": r.pk, "channel": r.channel, "handle": r.handle, "name": r.name,
-                       "phone": r.phone, "email": r.email, "created_at": _iso(r.created_at)}
+                       "phone": r.phone, "verified_phone": r.verified_phone, "email": r.email,
+                       "created_at": _iso(r.created_at)}
                       for r in found.reporters],
         "complaints": complaints,
         "messages_received": [{"at": _iso(e.received_at), "channel_event": e.kind,
@@ -202,5 +203,5 @@ def erase(found: Found, by: str = "", progress: Progress | None = None) -> dict:
                                     fields="all", via=IdentityView.Via.ERASE,
                                     reason="permintaan penghapusan (UU PDP)")
     stats["reporters"] = Reporter.objects.filter(pk__in=[r.pk for r in found.reporters]) \
-        .update(name="", phone="", email="", handle="")
+        .update(name="", phone="", email="", handle="", verified_phone="")
     return stats

@@ -14,11 +14,15 @@ which fields. Pages, the API, exports and chat notifications ask here; none of t
 """
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from enum import IntEnum
 
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from aduan.complaints.models import Complaint
+from aduan.complaints import identity
+from aduan.complaints.models import OPEN, Complaint
 from aduan.org.access import access_for
 from aduan.org.models import Unit
 
@@ -140,3 +144,27 @@ def card(user, complaint: Complaint, *, reveal: bool = False, reason: str = "",
     if shown:
         log_view(user, complaint, shown, via, reason=reason.strip() if reveal else "")
     return result
+
+
+OTHERS_SHOWN = 10
+OTHERS_RECENT_DAYS = 90
+
+
+def other_complaints(user, complaint: Complaint) -> list[Complaint]:
+    """"Aduan lain dari pelapor ini": the same citizen's other open and recent complaints
+    on any channel (this reporter, and reporters a channel proved to have the same phone
+    number: complaints/identity.py). Only for those who may see this reporter's name (so
+    never RT/RW heads, never for an anonymous reporter, a confidential one only for the
+    triage team); only complaints the user may open; never an anonymous complaint, nor a
+    confidential one outside the triage team (the list would name its reporter). One query.
+    """
+    if complaint.reporter_id is None or level_for(user, complaint) < Level.NAME:
+        return []
+    access = access_for(user)
+    since = timezone.now() - timedelta(days=OTHERS_RECENT_DAYS)
+    rows = (Complaint.objects.filter(reporter__in=identity.same_citizen(complaint.reporter))
+            .filter(access.complaint_q(), Q(status__in=OPEN) | Q(created_at__gte=since))
+            .exclude(pk=complaint.pk).exclude(anonymous=True))
+    if not access.is_triage:
+        rows = rows.exclude(confidential=True)
+    return list(rows.select_related("category").order_by("-created_at")[:OTHERS_SHOWN])

@@ -85,7 +85,7 @@ def reporter_contacts(now: datetime, stats: Counter) -> int:
     batch = BATCH
     default, cities = _policies()
     done = 0
-    has_contact = ~Q(name="", phone="", email="", handle="")
+    has_contact = ~Q(name="", phone="", email="", handle="", verified_phone="")
     for policy in [default, *cities]:
         cutoff = now - timedelta(days=policy.reporter_contact_days)
         their = Complaint.objects.filter(_complaints_of(policy, cities))
@@ -101,10 +101,12 @@ def reporter_contacts(now: datetime, stats: Counter) -> int:
 
 
 def wipe_reporters(ids: list[int]) -> int:
-    """Name, phone, e-mail and channel handle gone; the row stays for the complaints."""
+    """Name, phone (typed and verified), e-mail and channel handle gone; the row stays for
+    the complaints."""
     if not ids:
         return 0
-    return Reporter.objects.filter(pk__in=ids).update(name="", phone="", email="", handle="")
+    return Reporter.objects.filter(pk__in=ids).update(name="", phone="", email="", handle="",
+                                                      verified_phone="")
 
 
 def run(now: datetime | None = None, force: bool = False) -> dict | None:

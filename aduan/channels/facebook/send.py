@@ -7,9 +7,12 @@ MESSAGE_TAG with tag HUMAN_AGENT; later the message parks for staff.
 from ..meta import graph
 from ..types import Media
 
+BUTTONS = True  # compose() takes reply buttons: quick replies (quick_reply.payload back)
 
-def compose(account, recipient: str, text: str, *, origin=None, acknowledgement=False) -> dict:
-    return graph.compose_messenger(account, recipient, text)
+
+def compose(account, recipient: str, text: str, *, origin=None, acknowledgement=False,
+            buttons=()) -> dict:
+    return graph.compose_messenger(account, recipient, text, buttons)
 
 
 def send(account, payload: dict) -> str:

@@ -18,7 +18,11 @@ PUBLIC_REPLY = ("Terima kasih, aduan Anda kami terima. Kami sudah mengirim pesan
                 "(cek Direct/permintaan pesan) untuk menindaklanjutinya.")
 
 
-def compose(account, recipient: str, text: str, *, origin=None, acknowledgement=False) -> dict:
+BUTTONS = True  # compose() takes reply buttons: quick replies (quick_reply.payload back)
+
+
+def compose(account, recipient: str, text: str, *, origin=None, acknowledgement=False,
+            buttons=()) -> dict:
     if origin is not None and origin.comment_id and acknowledgement:
         return {
             "key": f"private-reply:{account.pk}:{origin.comment_id}",
@@ -26,7 +30,7 @@ def compose(account, recipient: str, text: str, *, origin=None, acknowledgement=
             "body": {"recipient": {"comment_id": origin.comment_id},
                      "message": {"text": text[:1000]}},
         }
-    return graph.compose_messenger(account, recipient, text)
+    return graph.compose_messenger(account, recipient, text, buttons)
 
 
 def public_reply(comment_id: str) -> dict:

@@ -40,13 +40,20 @@ def since(moment) -> timedelta | None:
     return None if moment is None else timezone.now() - moment
 
 
-def compose_messenger(account: ChannelAccount, recipient: str, text: str) -> dict:
+def compose_messenger(account: ChannelAccount, recipient: str, text: str,
+                      buttons=()) -> dict:
     """Messenger Platform send (Pages and Instagram): RESPONSE inside 24 hours of the
-    person's last message, the HUMAN_AGENT tag up to 7 days, nothing after that."""
+    person's last message, the HUMAN_AGENT tag up to 7 days, nothing after that. Reply
+    buttons go as text quick replies (documented: at most 13, titles of 20 characters,
+    payloads of 1000); a tap comes back as a message with `quick_reply.payload`."""
     from ..outbox import Park
 
     elapsed = since(last_message_at(account, recipient))
     body = {"recipient": {"id": recipient}, "message": {"text": text[:2000]}}
+    if buttons:
+        body["message"]["quick_replies"] = [
+            {"content_type": "text", "title": title[:20], "payload": key[:1000]}
+            for key, title in buttons[:13]]
     if elapsed is not None and elapsed < WINDOW:
         body["messaging_type"] = "RESPONSE"
     elif elapsed is not None and elapsed < HUMAN_AGENT_WINDOW:

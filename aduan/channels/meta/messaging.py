@@ -4,7 +4,8 @@ Documented shape: entry[] with `id` (our Page or Instagram account) and `messagi
 each with `sender.id` (PSID / IGSID), `recipient.id`, `timestamp` (ms) and one of
 `message` (mid, text, attachments[] with payload.url or payload.coordinates), `postback`,
 `read`, `delivery`, `reaction`, ... We keep messages that are not our own echoes;
-everything else is listed in IGNORED_EVENTS.
+everything else is listed in IGNORED_EVENTS. A tapped quick reply is a message whose text
+is the button title and whose `quick_reply.payload` is our button id (`ChatMessage.action`).
 """
 
 from datetime import UTC, datetime
@@ -42,9 +43,14 @@ class Attachment(_M):
     payload: AttachmentPayload | None = None
 
 
+class QuickReply(_M):
+    payload: str = ""
+
+
 class Message(_M):
     mid: str
     text: str = ""
+    quick_reply: QuickReply | None = None
     attachments: list[Attachment] = []
     is_echo: bool = False
     is_deleted: bool = False
@@ -95,4 +101,5 @@ def parse_messaging(account_id: str, events: list, result: Parsed) -> None:
         result.messages.append(ChatMessage(
             account_id=account_id, provider_id=msg.mid, sender=event.sender.id,
             text=msg.text, media=tuple(media), lat=lat, lng=lng, at=_at(event.timestamp),
+            action=msg.quick_reply.payload if msg.quick_reply else "",
         ))

@@ -2,8 +2,10 @@
 
 We act on `message` updates from private chats: text, photo (largest size), caption,
 location, venue, contact; voice, audio, video, video notes, documents and stickers become
-attachments (image documents are photos). Every other update type is acknowledged
-and ignored (IGNORED_UPDATES), as are group chats and bots.
+attachments (image documents are photos). A `callback_query` (a press on our inline
+keyboard) becomes `ChatMessage.action` with its id in `press_id` (it must be answered); a
+`message_reaction` in a private chat becomes `ChatMessage.reaction`. Every other update
+type is acknowledged and ignored (IGNORED_UPDATES), as are group chats and bots.
 """
 
 from datetime import UTC, datetime
@@ -15,7 +17,7 @@ from ..types import ChatMessage, Malformed, Media, Parsed
 IGNORED_UPDATES = {
     "edited_message", "channel_post", "edited_channel_post", "business_connection",
     "business_message", "edited_business_message", "deleted_business_messages",
-    "message_reaction", "message_reaction_count", "inline_query", "chosen_inline_result",
+    "message_reaction_count", "inline_query", "chosen_inline_result",
     "shipping_query", "pre_checkout_query", "purchased_paid_media", "poll",
     "poll_answer", "my_chat_member", "chat_member", "chat_join_request", "chat_boost",
     "removed_chat_boost",
@@ -77,6 +79,7 @@ class Contact(_M):
     phone_number: str
     first_name: str = ""
     last_name: str = ""
+    user_id: int | None = None  # the contact's Telegram user, when they have one
 
 
 class Message(_M):
@@ -107,10 +110,28 @@ class CallbackQuery(_M):
     data: str = ""
 
 
+class ReactionType(_M):
+    """ReactionTypeEmoji, ReactionTypeCustomEmoji or ReactionTypePaid."""
+
+    type: str
+    emoji: str = ""
+    custom_emoji_id: str = ""
+
+
+class MessageReactionUpdated(_M):
+    chat: Chat
+    message_id: int
+    user: User | None = None  # absent when the reaction is anonymous (actor_chat)
+    date: int
+    old_reaction: list[ReactionType] = []
+    new_reaction: list[ReactionType] = []
+
+
 class Update(_M):
     update_id: int
     message: Message | None = None
     callback_query: CallbackQuery | None = None
+    message_reaction: MessageReactionUpdated | None = None
 
 
 def parse(payload: dict, account_id: str) -> Parsed:
@@ -122,6 +143,8 @@ def parse(payload: dict, account_id: str) -> Parsed:
     msg = update.message
     if msg is None and update.callback_query is not None:
         return _callback(update.update_id, update.callback_query, account_id, result)
+    if msg is None and update.message_reaction is not None:
+        return _reaction(update.update_id, update.message_reaction, account_id, result)
     if msg is None:
         kinds = [k for k in payload if k != "update_id"]
         result.ignored.extend(f"update:{k}" for k in kinds or ["empty"])
@@ -145,6 +168,9 @@ def parse(payload: dict, account_id: str) -> Parsed:
         if msg.venue and not text:
             text = "Lokasi: " + ", ".join(p for p in (msg.venue.title, msg.venue.address) if p)
     phone = msg.contact.phone_number if msg.contact else ""
+    # The user's own number only when the contact is the sender themselves (the "share my
+    # phone number" button): Telegram then vouches for it. Anyone else's card proves nothing.
+    own = bool(msg.contact and user and msg.contact.user_id == user.id)
     if msg.contact and not text:
         text = "Kontak: " + " ".join(
             p for p in (msg.contact.first_name, msg.contact.last_name, phone) if p)
@@ -154,7 +180,8 @@ def parse(payload: dict, account_id: str) -> Parsed:
     result.messages.append(ChatMessage(
         account_id=account_id, provider_id=str(update.update_id), sender=str(msg.chat.id),
         text=text, name=name, username=user.username if user else "", phone=phone,
-        media=media, lat=lat, lng=lng, at=datetime.fromtimestamp(msg.date, tz=UTC),
+        verified_phone=phone if own else "", media=media, lat=lat, lng=lng,
+        at=datetime.fromtimestamp(msg.date, tz=UTC),
     ))
     return result
 
@@ -167,8 +194,29 @@ def _callback(update_id: int, query: CallbackQuery, account_id: str, result: Par
     user = query.from_
     result.messages.append(ChatMessage(
         account_id=account_id, provider_id=str(update_id), sender=str(chat.id),
-        action=query.data, name=" ".join(p for p in (user.first_name, user.last_name) if p),
+        action=query.data, press_id=query.id,
+        name=" ".join(p for p in (user.first_name, user.last_name) if p),
         username=user.username, at=datetime.fromtimestamp(query.message.date, tz=UTC)))
+    return result
+
+
+def _reaction(update_id: int, update: MessageReactionUpdated, account_id: str,
+              result: Parsed) -> Parsed:
+    """A citizen's reaction to one of our messages: recorded on their open complaint."""
+    user = update.user
+    if update.chat.type != "private" or user is None or user.is_bot:
+        result.ignored.append(f"message_reaction:{update.chat.type}")
+        return result
+    added = [r for r in update.new_reaction if r not in update.old_reaction]
+    if not added:  # taken back (an empty new_reaction) or only one of several removed
+        result.ignored.append("message_reaction:removed")
+        return result
+    labels = {"custom_emoji": "(emoji khusus)", "paid": "(reaksi berbayar)"}
+    reaction = added[0].emoji or labels.get(added[0].type, added[0].type)
+    result.messages.append(ChatMessage(
+        account_id=account_id, provider_id=str(update_id), sender=str(update.chat.id),
+        reaction=reaction[:40], name=" ".join(p for p in (user.first_name, user.last_name) if p),
+        username=user.username, at=datetime.fromtimestamp(update.date, tz=UTC)))
     return result
 
 

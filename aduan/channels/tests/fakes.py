@@ -7,6 +7,7 @@ Telegram's Bot API formats, recording every request. Tests script failures per p
 
 import io
 import json
+import math
 import re
 import threading
 import time
@@ -20,6 +21,56 @@ def jpeg(colour=(200, 30, 30), size=(64, 48)) -> bytes:
     buf = io.BytesIO()
     Image.new("RGB", size, colour).save(buf, "JPEG")
     return buf.getvalue()
+
+
+@dataclass(frozen=True)
+class Limits:
+    """A provider's send limits, for a fake to enforce. `per_second`: the account's
+    throughput, a bucket of `burst` sends (default: one second's worth) refilled at
+    `per_second`. `pair_interval`, `pair_burst`: one message every `pair_interval` seconds
+    to one recipient, a burst of up to `pair_burst` borrowing from the ones after it."""
+
+    per_second: float
+    burst: float = 0.0
+    pair_interval: float = 0.0
+    pair_burst: int = 1
+
+
+# Meta, Cloud API "Throughput": 80 messages per second per business phone number (130429
+# beyond it); pair rate limit: 1 message every 6 seconds to one WhatsApp user, bursts of up
+# to 45 (131056 beyond it).
+WHATSAPP_LIMITS = Limits(per_second=80, pair_interval=6.0, pair_burst=45)
+# Telegram Bot FAQ: about 30 messages per second for bulk notifications, no more than one
+# message per second in a chat (short bursts tolerated, then 429).
+TELEGRAM_LIMITS = Limits(per_second=30, pair_interval=1.0, pair_burst=1)
+
+
+class Meter:
+    """Counts sends against Limits (callers hold the fake's lock)."""
+
+    SLACK = 0.001  # seconds: the clocks of the sender and the fake may read a hair apart
+
+    def __init__(self, limits: Limits):
+        self.limits = limits
+        self.capacity = limits.burst or limits.per_second
+        self.tokens, self.at = self.capacity, time.monotonic()
+        self.due: dict[str, float] = {}  # recipient -> when their next message is due
+
+    def take(self, recipient: str, now: float) -> tuple[str, float] | None:
+        """None when the send may go, else (which limit, seconds until it may)."""
+        limits = self.limits
+        self.tokens = min(self.capacity, self.tokens + (now - self.at) * limits.per_second)
+        self.at = now
+        if self.tokens < 1:
+            return "account", (1 - self.tokens) / limits.per_second
+        if limits.pair_interval and recipient:
+            due = max(self.due.get(recipient, now), now)
+            early = due - now - (limits.pair_burst - 1) * limits.pair_interval
+            if early > self.SLACK:
+                return "pair", early
+            self.due[recipient] = due + limits.pair_interval
+        self.tokens -= 1
+        return None
 
 
 @dataclass
@@ -43,6 +94,9 @@ class FakeServer:
     delay: float = 0.0
     # media id / file_id -> bytes served for it (voice notes, videos, documents); jpeg otherwise
     files: dict[str, bytes] = field(default_factory=dict)
+    # the provider's send limits, enforced when given (see Limits); refusals are recorded
+    limits: "Limits | None" = None
+    throttled: list[tuple[str, str]] = field(default_factory=list)  # (limit, recipient)
 
     def start(self):
         fake = self
@@ -62,6 +116,8 @@ class FakeServer:
                     fake.counter += 1
                     n = fake.counter
                     failure = fake._take_failure(self.path)
+                    if failure is None and fake.meter is not None:
+                        failure = fake._throttle(seen)
                 if fake.delay:
                     import time
 
@@ -81,13 +137,16 @@ class FakeServer:
                 self.send_header("Content-Type", ctype)
                 self.send_header("Content-Length", str(len(data)))
                 if status == 429:
-                    self.send_header("Retry-After", "0")
+                    wait = payload.get("parameters", {}).get("retry_after", 0) if isinstance(
+                        payload, dict) else 0
+                    self.send_header("Retry-After", str(wait))
                 self.end_headers()
                 self.wfile.write(data)
 
             do_GET = do_POST = _go
 
         self.lock = threading.Lock()
+        self.meter = Meter(self.limits) if self.limits else None
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -122,10 +181,41 @@ class FakeServer:
     def answer(self, seen: Seen, n: int):
         raise NotImplementedError
 
+    def metered(self, seen: Seen) -> tuple[bool, str]:
+        """Is this request a message the limits count, and to whom."""
+        return False, ""
+
+    def too_fast(self, limit: str, wait: float) -> tuple[int, dict]:
+        raise NotImplementedError
+
+    def _throttle(self, seen: Seen):  # under self.lock
+        counted, recipient = self.metered(seen)
+        if not counted:
+            return None
+        refused = self.meter.take(recipient, seen.at)
+        if refused is None:
+            return None
+        self.throttled.append((refused[0], recipient))
+        return self.too_fast(*refused)
+
 
 class FakeGraph(FakeServer):
     """Meta Graph API: /{phone-number-id}/messages (WhatsApp), /{page-or-ig-id}/messages
-    (Messenger), /{comment-id}/replies, GET /{media-id} then the media url."""
+    (Messenger), /{comment-id}/replies, GET /{media-id} then the media url.
+
+    With `limits` (WHATSAPP_LIMITS: Meta's documented ones) WhatsApp sends beyond the
+    number's throughput get error 130429, beyond the pair rate to one person 131056."""
+
+    def metered(self, seen: Seen) -> tuple[bool, str]:
+        if seen.method != "POST" or not seen.path.split("?")[0].endswith("/messages"):
+            return False, ""
+        body = seen.json()
+        if body.get("messaging_product") != "whatsapp":
+            return False, ""
+        return True, str(body.get("to", ""))
+
+    def too_fast(self, limit: str, wait: float) -> tuple[int, dict]:
+        return wa_error(130429 if limit == "account" else 131056, transient=True)
 
     def answer(self, seen: Seen, n: int):
         auth = seen.headers.get("Authorization", "")
@@ -150,6 +240,11 @@ class FakeGraph(FakeServer):
                          "contacts": [{"input": body.get("to"), "wa_id": body.get("to")}],
                          "messages": [{"id": f"wamid.OUT{n:06d}"}]}
         recipient = body.get("recipient", {})
+        quick = (body.get("message") or {}).get("quick_replies") or []
+        if len(quick) > 13 or any(q.get("content_type") == "text" and not q.get("title")
+                                  for q in quick):  # documented: 13 at most, text has a title
+            return 400, {"error": {"message": "(#100) Invalid quick_replies", "type":
+                                   "OAuthException", "code": 100, "fbtrace_id": "AqR"}}
         return 200, {"recipient_id": recipient.get("id", "1254"), "message_id": f"m_OUT{n}"}
 
 
@@ -201,8 +296,26 @@ TG_ERRORS = {
 }
 
 
+@dataclass
 class FakeTelegram(FakeServer):
-    """Telegram Bot API: /bot<token>/<method>, files at /file/bot<token>/<file_path>."""
+    """Telegram Bot API: /bot<token>/<method>, files at /file/bot<token>/<file_path>.
+
+    With `limits` (TELEGRAM_LIMITS) messages beyond the bot's overall rate or one chat's
+    get 429 with `parameters.retry_after` (whole seconds), as the Bot API answers."""
+
+    answered: set = field(default_factory=set)  # callback_query ids answered
+
+    def metered(self, seen: Seen) -> tuple[bool, str]:
+        method = seen.path.split("?")[0].rsplit("/", 1)[-1]
+        if seen.method != "POST" or not method.startswith("send"):
+            return False, ""
+        return True, str(seen.json().get("chat_id", ""))
+
+    def too_fast(self, limit: str, wait: float) -> tuple[int, dict]:
+        retry = max(1, math.ceil(wait))
+        return 429, {"ok": False, "error_code": 429,
+                     "description": f"Too Many Requests: retry after {retry}",
+                     "parameters": {"retry_after": retry}}
 
     def error_body(self, status: int) -> dict:
         body = {"ok": False, "error_code": status, "description": "fake failure"}
@@ -230,4 +343,26 @@ class FakeTelegram(FakeServer):
             return 200, {"ok": True, "result": {
                 "message_id": 1000 + n, "date": 1700000000, "text": body.get("text"),
                 "chat": {"id": body.get("chat_id"), "type": "private"}}}
+        if method == "sendPhoto":  # `photo` is a file_id or an HTTP URL Telegram fetches
+            if not body.get("photo"):
+                return 400, {"ok": False, "error_code": 400,
+                             "description": "Bad Request: there is no photo in the request"}
+            if len(body.get("caption", "")) > 1024:
+                return 400, {"ok": False, "error_code": 400,
+                             "description": "Bad Request: message caption is too long"}
+            return 200, {"ok": True, "result": {
+                "message_id": 1000 + n, "date": 1700000000, "caption": body.get("caption", ""),
+                "photo": [{"file_id": f"AgACAgQAAxkOUT{n}", "file_unique_id": f"AQAD{n}",
+                           "width": 1280, "height": 960}],
+                "chat": {"id": body.get("chat_id"), "type": "private"}}}
+        if method == "answerCallbackQuery":  # a query can be answered once
+            query_id = body.get("callback_query_id")
+            with self.lock:
+                fresh = bool(query_id) and query_id not in self.answered
+                self.answered.add(query_id)
+            if not fresh:
+                return 400, {"ok": False, "error_code": 400, "description":
+                             "Bad Request: query is too old and response timeout expired or "
+                             "query ID is invalid"}
+            return 200, {"ok": True, "result": True}
         return 404, {"ok": False, "error_code": 404, "description": "Not Found"}

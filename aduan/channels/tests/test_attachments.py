@@ -25,8 +25,11 @@ DESCRIBE = "mohon tuliskan juga secara singkat apa masalahnya dan di mana lokasi
 
 
 def wa_texts(graph) -> list[str]:
-    return [r.json()["text"]["body"] for r in graph.sent("/messages")
-            if r.json().get("type") == "text"]
+    """The words of each text message and interactive message (an acknowledgement that
+    asks for the place is a location request) sent on WhatsApp."""
+    bodies = [r.json() for r in graph.sent("/messages")]
+    return [b["text"]["body"] if b["type"] == "text" else b["interactive"]["body"]["text"]
+            for b in bodies if b.get("type") in ("text", "interactive")]
 
 
 def tg_texts(api) -> list[str]:

@@ -96,4 +96,5 @@ def test_channels_add_prints_id_and_path_and_sets_webhook(surakarta, telegram_ap
     body = telegram_api.sent("/setWebhook")[0].json()
     assert body["url"] == f"https://aduan.surakarta.go.id/webhooks/telegram/{account.pk}"
     assert body["secret_token"] == "abc_DEF-123"
+    assert body["allowed_updates"] == ["message", "callback_query", "message_reaction"]
     assert telegram_api.token not in capsys.readouterr().out

@@ -2,7 +2,7 @@
 and what the outbox does about them. Source: Meta's "Error codes" page for the Cloud API.
 """
 
-from ..errors import FIX_CONFIG, RETRY, STOP, TEMPLATE, Verdict
+from ..errors import FIX_CONFIG, PLAIN, RETRY, STOP, TEMPLATE, Verdict
 
 TABLE = {
     # throttling: wait and try again with the documented pacing
@@ -16,6 +16,8 @@ TABLE = {
     2: (RETRY, "layanan tidak tersedia sementara", None),
     # outside the customer service window: only an approved template may go
     131047: (TEMPLATE, "lebih dari 24 jam sejak pesan terakhir pelapor", None),
+    # the image link (the after photo) could not be fetched: the words again, without it
+    131053: (PLAIN, "media tidak dapat diambil dari tautannya", None),
     # the person cannot be reached: stop and tell staff
     131026: (STOP, "pesan tidak dapat diantar (nomor tidak memakai WhatsApp)", None),
     131049: (STOP, "Meta tidak mengantar pesan ini (keterlibatan)", None),

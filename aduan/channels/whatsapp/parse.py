@@ -181,7 +181,8 @@ def _value(value: Value, result: Parsed) -> None:
         if not sender:
             raise Malformed("WhatsApp message without `from`")
         common = dict(account_id=account, provider_id=msg.id, sender=sender,
-                      name=names.get(sender, ""), phone=sender, at=_at(msg.timestamp))
+                      name=names.get(sender, ""), phone=sender, verified_phone=sender,
+                      at=_at(msg.timestamp))
         if msg.type == "text" and msg.text is not None:
             result.messages.append(ChatMessage(text=msg.text.body, **common))
         elif msg.type == "image" and msg.image is not None:

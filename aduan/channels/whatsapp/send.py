@@ -6,7 +6,9 @@ template named in the account's settings (`template_name`, `template_language`, 
 "id"), whose body has one parameter that receives our text. No template: the message
 parks. Reply buttons (`buttons`: (id, title) pairs) go as an `interactive` message inside
 the window: up to 3 as `button`, more as a `list`; outside it the template carries the
-text, which always says what to type instead.
+text, which always says what to type instead. An image URL (`image`, fetched by WhatsApp)
+goes as the reply buttons' image `header` (without buttons it is left out: the text links
+it); `ask_location` sends an interactive `location_request_message` ("Send location").
 Media: GET /{media-id} answers {"url", "mime_type", ...}; GET that url with the same
 Bearer token answers the bytes.
 """
@@ -19,18 +21,25 @@ from ..outbox import Park
 from ..types import Media
 
 BUTTONS = True  # compose() takes reply buttons
+IMAGES = True  # compose() takes an image URL
+LOCATION_REQUEST = True  # compose() can ask for a location
+BODY_LIMIT = 1024  # interactive body text
 
 
 def compose(account, recipient: str, text: str, *, origin=None, acknowledgement=False,
-            buttons=()) -> dict:
+            buttons=(), image="", ask_location=False) -> dict:
     body = {"messaging_product": "whatsapp", "recipient_type": "individual", "to": recipient}
     elapsed = graph.since(graph.last_message_at(account, recipient))
-    if elapsed is not None and elapsed < graph.WINDOW and buttons:
-        body.update(type="interactive", interactive=interactive(text, buttons))
-    elif elapsed is not None and elapsed < graph.WINDOW:
-        body.update(type="text", text={"preview_url": False, "body": text[:4096]})
-    else:
+    if elapsed is None or elapsed >= graph.WINDOW:
         body.update(type="template", template=template(account, text))
+    elif buttons:
+        body.update(type="interactive", interactive=interactive(text, buttons, image))
+    elif ask_location and len(text) <= BODY_LIMIT:
+        body.update(type="interactive", interactive={
+            "type": "location_request_message", "body": {"text": text},
+            "action": {"name": "send_location"}})
+    else:
+        body.update(type="text", text={"preview_url": False, "body": text[:4096]})
     return {"path": f"{account.account_id}/messages", "body": body}
 
 
@@ -59,13 +68,28 @@ def as_template(account, payload: dict) -> dict:
     return {**payload, "body": body}
 
 
-def interactive(text: str, buttons) -> dict:
-    """Documented limits: body 1024 characters; 3 reply buttons with titles of 20; a list
-    has up to 10 rows with titles of 24 and a button label of 20."""
+def without_media(account, payload: dict) -> dict:
+    """WhatsApp could not fetch the header image link (131053): the same words and
+    buttons without it. A message that carried no image is not sent again."""
+    body = dict(payload["body"])
+    if body.get("type") == "interactive" and "header" in body["interactive"]:
+        body["interactive"] = {k: v for k, v in body["interactive"].items() if k != "header"}
+    else:
+        raise Park("WhatsApp: media ditolak, dan pesan ini tidak membawa gambar")
+    return {**payload, "body": body}
+
+
+def interactive(text: str, buttons, image: str = "") -> dict:
+    """Documented limits: body 1024 characters; 3 reply buttons with titles of 20 (and an
+    optional image header by link); a list has up to 10 rows with titles of 24 and a
+    button label of 20 (no image header)."""
     if len(buttons) <= 3:
-        return {"type": "button", "body": {"text": text[:1024]}, "action": {"buttons": [
+        message = {"type": "button", "body": {"text": text[:BODY_LIMIT]}, "action": {"buttons": [
             {"type": "reply", "reply": {"id": key[:256], "title": title[:20]}}
             for key, title in buttons]}}
+        if image:
+            message["header"] = {"type": "image", "image": {"link": image}}
+        return message
     return {"type": "list", "body": {"text": text[:4096]}, "action": {
         "button": "Pilih", "sections": [{"title": "Pilihan", "rows": [
             {"id": key[:200], "title": title[:24]} for key, title in buttons[:10]]}]}}

@@ -1,0 +1,51 @@
+"""One citizen, one conversation: reporters that are the same person.
+
+A reporter is what one channel knows (a WhatsApp number, a Telegram chat, an e-mail
+address, a web form). Two reporters are the same citizen only when a channel proved the
+same phone number for both (`Reporter.verified_phone`):
+
+- WhatsApp: the sender's wa_id is their number (the provider vouches for it);
+- Telegram: a contact the user shared of themselves (contact.user_id is the sender);
+- a number typed in the web form or written in an e-mail proves nothing and never links
+  two reporters: anyone could type someone else's number.
+
+The channel parsers say what the provider proves (`ChatMessage.verified_phone`); this
+module only normalises it and answers "which reporters are this citizen".
+"""
+
+import re
+
+from django.db.models import Q
+
+MIN_DIGITS, MAX_DIGITS = 8, 15  # E.164 allows at most 15 digits
+
+
+def e164(value: str) -> str:
+    """The number as E.164 digits without "+" (6281234567890), or "" when it is not a
+    plausible phone number. Indonesian spellings are completed: 0812..., +62 812...,
+    62-812..., 812... (a national mobile number without its zero)."""
+    raw = (value or "").strip()
+    digits = re.sub(r"\D", "", raw)
+    if raw.startswith("00"):
+        digits = digits[2:]  # the international prefix
+    elif digits.startswith("0"):
+        digits = "62" + digits[1:]
+    elif digits.startswith("8") and not raw.startswith("+") and 9 <= len(digits) <= 12:
+        digits = "62" + digits
+    if not MIN_DIGITS <= len(digits) <= MAX_DIGITS or digits.startswith("0"):
+        return ""
+    return digits
+
+
+def same_citizen(reporter=None, phone: str = ""):
+    """The ids of this reporter and of every reporter with the same verified phone number
+    (the reporter's own, or `phone` for a citizen whose row does not exist yet), as a
+    subquery for `reporter__in=`: an index lookup on Reporter, then the complaints'
+    reporter index, in one statement."""
+    from .models import Reporter
+
+    phone = phone or (reporter.verified_phone if reporter is not None else "")
+    query = Q(pk=reporter.pk) if reporter is not None else Q(pk__in=[])
+    if phone:
+        query |= Q(verified_phone=phone)
+    return Reporter.objects.filter(query).values("pk")
