@@ -89,6 +89,29 @@ def post_telegram(client, account, payload, *, secret="s3cr3t-Token_1"):
                        content_type="application/json", **headers)
 
 
+def process_at_once(event_ids) -> list[Exception]:
+    """Process stored events in one thread each, all at once (two workers racing);
+    returns what any of them raised."""
+    import threading
+
+    from aduan.channels.processing import process
+
+    errors: list[Exception] = []
+
+    def run(pk):
+        try:
+            process(pk)
+        except Exception as exc:  # pragma: no cover - reported by the caller
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(pk,)) for pk in event_ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    return errors
+
+
 def drain(timeout: float = 15.0) -> None:
     """Run queued jobs, including retries scheduled a little in the future."""
     from aduan.jobs.models import Job

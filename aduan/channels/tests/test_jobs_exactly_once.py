@@ -15,7 +15,7 @@ from aduan.jobs import queue
 from aduan.jobs.models import Job
 from aduan.jobs.runner import Runner
 
-from .conftest import drain, fixture, post_meta
+from .conftest import drain, fixture, post_meta, process_at_once
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -97,21 +97,7 @@ def test_two_first_messages_from_one_citizen_at_once_open_one_complaint(client, 
         value["id"], value["text"]["body"] = f"wamid.TWOATONCE{n}", text
         assert post_meta(client, message).status_code == 200
     Job.objects.all().delete()
-    events = list(InboundEvent.objects.values_list("pk", flat=True))
-    errors = []
-
-    def run(pk):
-        try:
-            process(pk)
-        except Exception as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=run, args=(pk,)) for pk in events]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    assert not errors
+    assert not process_at_once(list(InboundEvent.objects.values_list("pk", flat=True)))
     complaint = Complaint.objects.get()
     assert set(InboundEvent.objects.values_list("complaint_id", flat=True)) == {complaint.pk}
     texts = [complaint.text] + list(complaint.events.filter(kind="citizen_message")

@@ -17,7 +17,7 @@ from aduan.complaints import actions, identity
 from aduan.complaints.intake import open_for
 from aduan.complaints.models import Complaint, Reporter, Status
 
-from .conftest import drain, fixture, post_meta, post_telegram
+from .conftest import drain, fixture, post_meta, post_telegram, process_at_once
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -182,12 +182,10 @@ def test_a_number_typed_in_the_web_form_links_nothing(client, wa_account, graph)
 
 def test_first_messages_on_two_chats_at_once_open_one_complaint(client, wa_account, tg_account,
                                                                 graph, telegram_api):
-    import threading
 
     from django.db import connection
 
     from aduan.channels.models import InboundEvent
-    from aduan.channels.processing import process
     from aduan.jobs.models import Job
 
     if connection.vendor == "sqlite":  # as in test_jobs_exactly_once
@@ -198,21 +196,7 @@ def test_first_messages_on_two_chats_at_once_open_one_complaint(client, wa_accou
     post_telegram(client, tg_account, tg("message__text", 20020,
                                          "Lubangnya di depan pasar makin besar"))
     Job.objects.all().delete()
-    errors = []
-
-    def run(pk):
-        try:
-            process(pk)
-        except Exception as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=run, args=(pk,))
-               for pk in InboundEvent.objects.values_list("pk", flat=True)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    assert not errors
+    assert not process_at_once(list(InboundEvent.objects.values_list("pk", flat=True)))
     complaint = Complaint.objects.get()
     assert set(InboundEvent.objects.values_list("complaint_id", flat=True)) == {complaint.pk}
     assert complaint.events.filter(kind="citizen_message").count() == 1
