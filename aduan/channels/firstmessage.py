@@ -21,6 +21,7 @@ from django.db.models import Q
 from django.dispatch import receiver
 from django.utils import timezone
 
+from aduan.complaints import identity
 from aduan.complaints.intake import IncomingMessage, open_complaint, open_for
 from aduan.complaints.models import Complaint, Event, Reporter
 from aduan.complaints.signals import event_recorded
@@ -105,11 +106,11 @@ def mark_processed(sender, event: Event, **kwargs) -> None:
     reporter = event.complaint.reporter if event.complaint.reporter_id else None
     phone = reporter.verified_phone if reporter is not None else ""
     reporter_lock(pending.channel, pending.handle, phone)
-    citizen = Q(channel=pending.channel, handle=pending.handle)
-    if phone:  # or the same citizen on another chat
-        citizen |= Q(verified_phone=phone)
+    # This chat's reporter, or the same citizen on another chat (ids first: identity.py)
+    citizen = identity.same_citizen(phone=phone, also=Q(channel=pending.channel,
+                                                         handle=pending.handle))
     earlier = Complaint.objects.open().filter(
-        reporter__in=Reporter.objects.filter(citizen).values("pk")).exclude(pk=event.complaint_id)
+        reporter_id__in=citizen).exclude(pk=event.complaint_id)
     if earlier.exists():
         raise ReporterBusy
     done = InboundEvent.objects.filter(pk=pending.event_id, processed_at__isnull=True).update(

@@ -280,7 +280,7 @@ def open_for(reporter: Reporter | None, channel: str,
     names the citizen before their reporter row exists (a first message)."""
     phone = identity.e164(verified_phone) or (reporter.verified_phone if reporter else "")
     if phone:  # the citizen's reporters first (an index lookup), then their complaints
-        mine = Q(reporter__in=identity.same_citizen(reporter, phone))
+        mine = Q(reporter_id__in=identity.same_citizen(reporter, phone))
     elif reporter is not None:
         mine = Q(reporter=reporter, channel=channel)
     else:

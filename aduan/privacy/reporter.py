@@ -156,13 +156,14 @@ def other_complaints(user, complaint: Complaint) -> list[Complaint]:
     number: complaints/identity.py). Only for those who may see this reporter's name (so
     never RT/RW heads, never for an anonymous reporter, a confidential one only for the
     triage team); only complaints the user may open; never an anonymous complaint, nor a
-    confidential one outside the triage team (the list would name its reporter). One query.
+    confidential one outside the triage team (the list would name its reporter). Two indexed
+    queries (the citizen's reporter ids, then their complaints: identity.same_citizen).
     """
     if complaint.reporter_id is None or level_for(user, complaint) < Level.NAME:
         return []
     access = access_for(user)
     since = timezone.now() - timedelta(days=OTHERS_RECENT_DAYS)
-    rows = (Complaint.objects.filter(reporter__in=identity.same_citizen(complaint.reporter))
+    rows = (Complaint.objects.filter(reporter_id__in=identity.same_citizen(complaint.reporter))
             .filter(access.complaint_q(), Q(status__in=OPEN) | Q(created_at__gte=since))
             .exclude(pk=complaint.pk).exclude(anonymous=True))
     if not access.is_triage:
