@@ -11,6 +11,13 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 login = browser_login
 
 
+# An image that is still loading is not a broken one: wait for its load or error event.
+LOADED = """img => img.complete ? img.naturalWidth > 0 : new Promise(done => {
+    img.addEventListener("load", () => done(img.naturalWidth > 0));
+    img.addEventListener("error", () => done(false));
+})"""
+
+
 def no_sideways_scroll(page):
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1
 
@@ -37,7 +44,7 @@ def test_official_posts_an_activity_from_a_phone(browser, live_server, demo_city
     assert "Kerja bakti membersihkan selokan" in post.inner_text()
     assert "Ketua RT 03/RW 05 Kemlayan" in post.inner_text()
     image = post.locator("img.wide")
-    assert image.evaluate("img => img.complete && img.naturalWidth > 0")
+    assert image.evaluate(LOADED)
     no_sideways_scroll(page)
     # The public sees it on the city-wide feed without logging in.
     public = phone_page(browser)
@@ -63,7 +70,7 @@ def test_gallery_on_a_phone(browser, live_server, demo_city):
     page.wait_for_load_state()
     item = page.locator("ul.gallery li").first
     assert road.ref in item.inner_text()
-    assert item.locator("img").evaluate("img => img.complete && img.naturalWidth > 0")
+    assert item.locator("img").evaluate(LOADED)
     no_sideways_scroll(page)
     # Filter to another kecamatan: the clear empty state.
     page.select_option("#f-kec", label="Banjarsari")
