@@ -82,4 +82,4 @@ def test_gallery_on_a_phone(browser, live_server, demo_city):
     assert road.ref in page.inner_text("main")
     # And the citizen's tracking page shows the same picture.
     page.goto(f"{live_server.url}{road.tracking_path()}")
-    assert page.locator("#before-after img").evaluate("img => img.naturalWidth > 0")
+    assert page.locator("#before-after img").evaluate(LOADED)
