@@ -31,6 +31,13 @@ from .fakes import FakeGraph
 BUCKET = "aduan-scale-out"
 TOKEN = "faults-token"  # the token procs.Site registers the WhatsApp account with
 ACK = "sudah kami terima"  # complaints.intake.acknowledgement_note
+
+
+def words(body: dict) -> str:
+    """The text of a Cloud API message: plain text, or the body of an interactive one (an
+    acknowledgement that asks for the place is a location request)."""
+    return (body.get("text", {}).get("body", "")
+            or body.get("interactive", {}).get("body", {}).get("text", ""))
 SEED = Path(__file__).resolve().parents[2] / "triage" / "data" / "seed_complaints.csv"
 
 
@@ -135,7 +142,7 @@ def run(messages: int, timeout: float, database_url: str) -> list[str]:
         while time.monotonic() - started < timeout:
             counts = json.loads(site.python(COUNTS))
             acks = {r.json().get("to") for r in graph.sent("/messages")
-                    if ACK in r.json().get("text", {}).get("body", "")}
+                    if ACK in words(r.json())}
             if counts["processed"] >= messages and len(acks) >= messages:
                 break
             time.sleep(1)
@@ -143,7 +150,7 @@ def run(messages: int, timeout: float, database_url: str) -> list[str]:
         acks_per_sender: dict[str, int] = {}
         for request in graph.sent("/messages"):  # later notices (e.g. merged) are no acks
             body = request.json()
-            if ACK in body.get("text", {}).get("body", ""):
+            if ACK in words(body):
                 acks_per_sender[body["to"]] = acks_per_sender.get(body["to"], 0) + 1
         keys = set(s3.keys(BUCKET))
         expect = {
