@@ -316,12 +316,8 @@ def _placeholder(photos: list[bytes], msg: ChatMessage) -> str:
 
 
 def _update_reporter(reporter: Reporter, msg: ChatMessage) -> None:
-    changed = []
-    for attr in ("name", "phone", "email"):
-        value = getattr(msg, attr) or (msg.username if attr == "name" else "")
-        if value and not getattr(reporter, attr):
-            setattr(reporter, attr, value[:30] if attr == "phone" else value[:200])
-            changed.append(attr)
+    changed = reporter.learn({"name": msg.name or msg.username, "phone": msg.phone,
+                              "email": msg.email})
     verified = identity.e164(msg.verified_phone)
     if verified and verified != reporter.verified_phone:  # what the channel proves now
         reporter.verified_phone = verified

@@ -60,19 +60,18 @@ class IncomingMessage:
 def _reporter(msg: IncomingMessage) -> Reporter | None:
     if msg.anonymous and not msg.handle:
         return None
-    given = {attr: value[:200] for attr in ("name", "phone", "email")
-             if (value := getattr(msg, attr))}
+    given = {"name": msg.name, "phone": msg.phone, "email": msg.email}
+    fresh = Reporter(channel=msg.channel, handle=msg.handle)
     if not msg.handle:  # the web form: a new reporter with each complaint, never verified
-        return Reporter.objects.create(channel=msg.channel, **given)
-    if verified := identity.e164(msg.verified_phone):
-        given["verified_phone"] = verified
-    reporter, created = Reporter.objects.get_or_create(channel=msg.channel, handle=msg.handle,
-                                                       defaults=given)
-    missing = {attr: value for attr, value in given.items() if not getattr(reporter, attr)}
-    if missing and not created:  # what an earlier message did not tell
-        for attr, value in missing.items():
-            setattr(reporter, attr, value)
-        reporter.save(update_fields=list(missing))
+        fresh.learn(given)
+        fresh.save()
+        return fresh
+    given["verified_phone"] = identity.e164(msg.verified_phone)
+    reporter, created = Reporter.objects.get_or_create(
+        channel=msg.channel, handle=msg.handle,
+        defaults={attr: getattr(fresh, attr) for attr in fresh.learn(given)})
+    if not created and (changed := reporter.learn(given)):  # what earlier messages did not tell
+        reporter.save(update_fields=changed)
     return reporter
 
 

@@ -91,6 +91,16 @@ class Reporter(models.Model):
     def __str__(self) -> str:
         return self.name or f"{self.channel}:{self.pk}"
 
+    def learn(self, given: dict[str, str]) -> list[str]:
+        """Take what a message tells that no earlier one did (never overwrites), cut to each
+        field's length; the fields it set."""
+        changed = []
+        for attr, value in given.items():
+            if value and not getattr(self, attr):
+                setattr(self, attr, value[: self._meta.get_field(attr).max_length])
+                changed.append(attr)
+        return changed
+
 
 class Status(models.TextChoices):
     NEW = "new", _("Baru")
