@@ -153,10 +153,18 @@ def refresh(complaint_ids: Iterable[int], now: datetime | None = None) -> int:
     after = set(Photo.objects.filter(complaint_id__in=ids, tag=Photo.Tag.AFTER)
                 .values_list("complaint_id", flat=True))
     rows = [compute(c, timelines.get(c.pk, []), c.pk in after, now) for c in complaints]
-    with transaction.atomic():
+    _replace(rows)
+    return len(rows)
+
+
+def _replace(rows: list[ComplaintFact]) -> None:
+    """These rows instead of whatever facts their complaints had (a worker's fill_missing
+    may have written one a moment earlier)."""
+    if not rows:
+        return
+    with transaction.atomic(savepoint=False):  # all or nothing with the caller's block
         ComplaintFact.objects.filter(pk__in=[r.complaint_id for r in rows]).delete()
         _insert(rows)
-    return len(rows)
 
 
 def _insert(rows: list[ComplaintFact]) -> None:
@@ -186,7 +194,7 @@ def on_event(sender, event, **kwargs) -> None:
 def refresh_written(events: Iterable[Event]) -> None:
     """Refresh after a write ended. A complaint born in that write (its `received` event is
     among them) holds every event of its timeline here and no after photo yet, so its fact
-    is computed from memory and inserted (one query); the others are read again.
+    is computed from memory and written without reading; the others are read again.
     A failure must not fail the write the citizen is waiting on: it is logged, and
     `fill_missing` (worker, every minute) mends the row."""
     timelines: dict[int, list[Event]] = {}
@@ -196,8 +204,8 @@ def refresh_written(events: Iterable[Event]) -> None:
             if timeline[0].kind == "received"}
     try:
         with writing():
-            _insert([compute(timeline[-1].complaint, timeline, False)
-                     for timeline in born.values()])
+            _replace([compute(timeline[-1].complaint, timeline, False)
+                      for timeline in born.values()])
             refresh(pk for pk in timelines if pk not in born)
     except DatabaseError:
         log.exception("figures of complaints %s not refreshed", sorted(timelines)[:20])

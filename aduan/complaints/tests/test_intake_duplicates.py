@@ -125,8 +125,9 @@ def test_a_server_process_warms_up_before_its_first_complaint(city,
     intake.warm_up()  # what aduan/wsgi.py runs at start
     # Intake itself: reference check, duplicate candidates, routing rules, then reporter,
     # complaint, event (4 reads, 3 writes); assign and the notification receiver; then the
-    # dashboard facts once, after the write (writelock.after_write). 29 on 2026-11-30 (39
-    # while the facts and the SLA measures were written per event): a ceiling, not a goal.
+    # dashboard facts once, after the write (writelock.after_write: delete and insert). 29
+    # on 2026-11-30 (39 while the facts and the SLA measures were written per event): a
+    # ceiling, not a goal.
     with django_assert_max_num_queries(30):
         open_complaint(_web("Tiga lampu PJU di Jl. Kapten Mulyadi padam sejak Kamis",
                             category="pju"))

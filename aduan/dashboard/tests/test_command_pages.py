@@ -149,6 +149,20 @@ def test_a_new_complaints_fact_is_written_from_memory_once_and_equals_a_reread(c
     assert ComplaintFact.objects.get(pk=opened[0].pk).unit_id == opened[0].owner_id
 
 
+def test_a_fact_the_worker_wrote_first_is_replaced_not_a_failure(city, caplog):
+    from aduan.complaints.intake import IncomingMessage, open_complaint
+    from aduan.dashboard.models import ComplaintFact
+
+    c = open_complaint(IncomingMessage(channel="web", text="Lampu PJU padam di Jl. Kapten "
+                                       "Mulyadi sejak Kamis", category_code="pju",
+                                       region_code="33.72.02.1007"))
+    ComplaintFact.objects.filter(pk=c.pk).update(unit_id=0)  # as fill_missing left it
+    with caplog.at_level("ERROR", logger="aduan.dashboard.facts"):
+        facts.refresh_written(list(c.events.order_by("pk")))  # the intake's after-write
+    assert not caplog.records
+    assert ComplaintFact.objects.get(pk=c.pk).unit_id == c.owner_id
+
+
 def test_a_fact_older_than_its_complaint_is_mended(history):
     from datetime import timedelta
 
