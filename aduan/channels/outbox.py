@@ -231,31 +231,38 @@ def _account_slot(account: ChannelAccount) -> float | None:
 
 
 def deliver(outbox_id: int) -> str:
-    """Send one outbox row at most once. Returns the row's status afterwards."""
+    """Send one outbox row at most once. Returns the row's status afterwards.
+
+    The row is marked `sending` only once its send slot has come, right before the
+    request: a worker killed while it waits leaves the row queued (the sweeper queues
+    it again), and the window in which a kill leaves the provider's answer unknown is
+    the request itself."""
     now = timezone.now()
     wait = _wait_for_turn(outbox_id, now)
     if wait > 0:
         return _later(outbox_id, now + timedelta(seconds=wait))
-    claimed = OutboxMessage.objects.filter(
-        pk=outbox_id, status=S.QUEUED, next_attempt_at__lte=now + timedelta(seconds=1)
-    ).update(
-        status=S.SENDING, attempts=F("attempts") + 1, claimed_at=now)
-    if not claimed:
+    due = OutboxMessage.objects.filter(
+        pk=outbox_id, status=S.QUEUED, next_attempt_at__lte=now + timedelta(seconds=1))
+    row = due.select_related("account").first()
+    if row is None:
         return "skipped"
-    row = OutboxMessage.objects.select_related("account").get(pk=outbox_id)
-    try:
-        if not row.account.is_active:
-            raise Park("akun kanal tidak aktif")
-        if not row.account.token and row.account.kind != "email":
-            raise Park("akun kanal belum punya token; isi di admin lalu kirim ulang")
-        slot = _account_slot(row.account)
-        if slot is None:  # the account is at its throughput: back in the queue, unsent
-            OutboxMessage.objects.filter(pk=row.pk, status=S.SENDING).update(
-                status=S.QUEUED, attempts=F("attempts") - 1)
+    account = row.account
+    usable = account.is_active and (account.token or account.kind == "email")
+    if usable:
+        slot = _account_slot(account)
+        if slot is None:  # the account is at its throughput: still queued, unsent
             return _later(row.pk, timezone.now() + timedelta(seconds=SLOT_AHEAD / 2))
         if slot:
             time.sleep(slot)
-        provider_id = CHANNELS[row.account.kind].send.send(row.account, row.payload)
+    if not due.update(status=S.SENDING, attempts=F("attempts") + 1, claimed_at=timezone.now()):
+        return "skipped"  # another worker took it meanwhile
+    row.attempts += 1
+    try:
+        if not account.is_active:
+            raise Park("akun kanal tidak aktif")
+        if not usable:
+            raise Park("akun kanal belum punya token; isi di admin lalu kirim ulang")
+        provider_id = CHANNELS[account.kind].send.send(account, row.payload)
     except (Retryable, Rejected) as exc:
         return _refused(row, exc)
     except Park as exc:
