@@ -26,7 +26,7 @@ from aduan.complaints.intake import IncomingMessage, open_complaint, open_for
 from aduan.complaints.models import Complaint, Event, Reporter
 from aduan.complaints.signals import event_recorded
 
-from .inbound import CURRENT
+from .current import CURRENT
 from .models import ChannelAccount, InboundEvent
 from .officials import KINDS, commands, linking
 from .types import ChatMessage

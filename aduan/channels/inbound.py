@@ -6,7 +6,6 @@ single UPDATE on the outbox) and not stored.
 """
 
 import logging
-from contextvars import ContextVar
 from datetime import timedelta
 
 from django.conf import settings
@@ -19,13 +18,11 @@ from aduan.guard import limits, refusals
 from aduan.writelock import writing
 
 from .models import ChannelAccount, InboundEvent, OutboxMessage
-from .types import ChatMessage, DeliveryStatus, Malformed, Parsed
+from .outbox import after_failed_status
+from .processing import process_inbound
+from .types import DeliveryStatus, Malformed, Parsed
 
 logger = logging.getLogger("aduan.channels")
-
-# The message being processed right now, so replies composed inside the same transaction
-# (the acknowledgement) can follow provider rules, e.g. Instagram's private reply.
-CURRENT: ContextVar[ChatMessage | None] = ContextVar("aduan_inbound", default=None)
 
 DELIVERY_RANK = {"sent": 1, "delivered": 2, "read": 3}
 
@@ -80,7 +77,6 @@ def store(kind: str, body: str, parsed: Parsed, account: ChannelAccount | None =
         refusals.record(kind, "unstorable_text")
         raise Malformed("the body holds text no database can store")
     refuse_event(kind, parsed)
-    from .tasks import process_inbound
 
     new = 0
     now = timezone.now()
@@ -123,8 +119,6 @@ def apply_status(kind: str, status: DeliveryStatus) -> None:
             status=OutboxMessage.Status.FAILED, delivery_status="failed",
             last_error=status.error[:1000] or "provider reported failed")
         if ids:  # the same error table as a refused send (retry, template, stop, fix)
-            from .outbox import after_failed_status
-
             after_failed_status(ids, kind, status)
         return
     rank = DELIVERY_RANK.get(status.status)

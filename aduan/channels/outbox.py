@@ -16,6 +16,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.dispatch import receiver
 from django.utils import timezone
+from django_tasks import task
 
 from aduan.complaints import lookups
 from aduan.complaints.intake import acknowledgement_text
@@ -23,10 +24,11 @@ from aduan.complaints.models import Complaint, Event
 from aduan.complaints.signals import event_recorded
 
 from . import errors, loop
+from .current import CURRENT
 from .http import TIMEOUT, ProviderError, Rejected, Retryable
-from .inbound import CURRENT
 from .models import ChannelAccount, OutboxMessage, OutboxThrottle
 from .registry import CHANNELS
+from .types import Park
 
 logger = logging.getLogger("aduan.channels")
 S = OutboxMessage.Status
@@ -41,10 +43,6 @@ SLOT_AHEAD = 1.0  # seconds: a worker takes an account's send slot at most this 
 NOTIFY_KINDS = {"received", "assigned", "acknowledged", "reply", "progress", "asked_citizen",
                 "resolved", "closed", "rejected", "forwarded", "merged", "reopened",
                 "survivor_resolved", "confirmed"}
-
-
-class Park(Exception):
-    """A provider rule forbids sending this now (24-hour window, no template, no token)."""
 
 
 def text_for(event: Event, complaint: Complaint) -> str:
@@ -144,8 +142,6 @@ def answer_press(account: ChannelAccount, msg) -> None:
 
 
 def queue(account, complaint, key, recipient, payload, *, status=S.QUEUED, error=""):
-    from .tasks import deliver_outbox
-
     try:  # keys are new almost always: insert first, read only when it was queued before
         with transaction.atomic():
             row = OutboxMessage.objects.create(
@@ -247,7 +243,7 @@ def deliver(outbox_id: int) -> str:
     if row is None:
         return "skipped"
     account = row.account
-    usable = account.is_active and (account.token or account.kind == "email")
+    usable = account.is_active and (account.token or not CHANNELS[account.kind].needs_token)
     if usable:
         slot = _account_slot(account)
         if slot is None:  # the account is at its throughput: still queued, unsent
@@ -274,10 +270,17 @@ def deliver(outbox_id: int) -> str:
     return _finish(row, S.SENT, provider_id=provider_id or "")
 
 
+# Sends go before the intake backlog: under a burst, each processed message is
+# acknowledged at once instead of after the whole backlog.
+@task(queue_name="outbox", priority=10)
+def deliver_outbox(outbox_id: int) -> str:
+    """The job: send one outbox row, at most once; schedules its own retry on 5xx, 429
+    and timeouts."""
+    return deliver(outbox_id)
+
+
 def _later(outbox_id: int, when) -> str:
     """Not this row's turn yet (the person's pacing, the account's throughput)."""
-    from .tasks import deliver_outbox
-
     with transaction.atomic():
         OutboxMessage.objects.filter(pk=outbox_id, status=S.QUEUED).update(
             next_attempt_at=when)
@@ -330,16 +333,12 @@ def after_failed_status(ids: list[int], kind: str, status) -> None:
         OutboxMessage.objects.filter(pk=row.pk, status=S.FAILED).update(
             status=S.QUEUED, payload=again, next_attempt_at=when, provider_message_id="",
             delivery_status="", last_error=note)
-        from .tasks import deliver_outbox
-
         deliver_outbox.using(run_after=when).enqueue(row.pk)
 
 
 def _as_template(row: OutboxMessage, error: str, *, plain: bool = False) -> str:
     """Outside the 24-hour window: the same text through the approved template, once.
     `plain`: the provider could not fetch the image; the same words without it, once."""
-    from .tasks import deliver_outbox
-
     sender = CHANNELS[row.account.kind].send
     try:
         payload = (sender.without_media if plain else sender.as_template)(
@@ -367,8 +366,6 @@ def _finish(row: OutboxMessage, status: str, *, error: str = "", provider_id: st
 
 
 def _retry_or_park(row: OutboxMessage, error: str, retry_after: float | None) -> str:
-    from .tasks import deliver_outbox
-
     if row.attempts >= MAX_ATTEMPTS:
         return _finish(row, S.PARKED, error=f"after {row.attempts} attempts: {error}")
     when = timezone.now() + timedelta(seconds=backoff(row.attempts, retry_after))
@@ -382,8 +379,6 @@ def _retry_or_park(row: OutboxMessage, error: str, retry_after: float | None) ->
 @transaction.atomic
 def retry_parked(outbox_id: int) -> bool:
     """Staff put a parked message back in the queue (a fresh set of attempts)."""
-    from .tasks import deliver_outbox
-
     done = OutboxMessage.objects.filter(pk=outbox_id, status=S.PARKED).update(
         status=S.QUEUED, attempts=0, next_attempt_at=timezone.now(), last_error="")
     if done:
@@ -393,8 +388,6 @@ def retry_parked(outbox_id: int) -> bool:
 
 def sweep() -> None:
     """Periodic: park rows stuck in `sending`; requeue due rows whose job was lost."""
-    from .tasks import deliver_outbox
-
     now = timezone.now()
     # A send outlives its job's lease and its HTTP timeout only if the worker died
     # mid-send: the provider may or may not have the message, so staff decide.

@@ -16,6 +16,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.utils import timezone
+from django_tasks import task
 
 from aduan.attachments.store import AttachmentRejected, save_attachment
 from aduan.attachments.store import limit as attachment_limit
@@ -25,9 +26,11 @@ from aduan.complaints.models import Complaint, Reporter, Status
 from aduan.writelock import writing
 
 from . import firstmessage, loop
+from .current import CURRENT
 from .http import ProviderError, Retryable
-from .inbound import CURRENT
 from .models import ChannelAccount, InboundEvent
+from .officials import commands
+from .outbox import answer_press, queue, queue_text
 from .registry import CHANNELS
 from .types import ChatMessage, Media
 
@@ -64,11 +67,9 @@ def download_photos(account: ChannelAccount, msg: ChatMessage, event: InboundEve
 def download_media(account: ChannelAccount, msg: ChatMessage, event: InboundEvent | None = None
                    ) -> tuple[list[bytes], list[Downloaded], str]:
     """Photos (bytes) and attachments (voice, audio, video, documents, stickers)."""
-    if account.kind == "email" and event is not None:  # photos travel inside the message
-        from .email.parse import parse_bytes
-
-        _, parts = parse_bytes(account.account_id, event.body.encode("utf-8", "surrogateescape"))
-        return list(parts.values())[: settings.ADUAN_MAX_PHOTOS], [], ""
+    inside = getattr(CHANNELS[account.kind].parse, "photos_in_event", None)
+    if inside is not None and event is not None:  # photos travel inside the message
+        return inside(account, event.body)[: settings.ADUAN_MAX_PHOTOS], [], ""
     sender = CHANNELS[account.kind].send
     photos, files, errors = [], [], []
     for media in msg.media[: settings.ADUAN_MAX_PHOTOS]:
@@ -92,6 +93,13 @@ def download_media(account: ChannelAccount, msg: ChatMessage, event: InboundEven
                 errors.append(str(exc))
                 break
     return photos, files, "; ".join(errors)
+
+
+@task(queue_name="intake")
+def process_inbound(event_id: int) -> None:
+    """The job: one stored webhook event becomes complaint changes (and the
+    acknowledgement). Takes the event's id; idempotent."""
+    process(event_id)
 
 
 def process(event_id: int) -> None:
@@ -124,8 +132,6 @@ def process(event_id: int) -> None:
             token = CURRENT.set(msg)
             try:
                 if msg.press_id:  # first: the spinner on the citizen's button stops soon
-                    from .outbox import answer_press
-
                     answer_press(event.account, msg)
                 complaint = handle(event.account, msg, photos, files)
             finally:
@@ -138,8 +144,6 @@ def process(event_id: int) -> None:
 
 def handle(account: ChannelAccount, msg: ChatMessage, photos: list[bytes],
            files: list[Downloaded] = ()) -> Complaint | None:
-    from .officials import commands
-
     handled, acted_on = commands.handle(account, msg, photos)
     if handled:  # a link code, or a linked official's command: never a citizen complaint
         return acted_on
@@ -166,14 +170,10 @@ def handle(account: ChannelAccount, msg: ChatMessage, photos: list[bytes],
             # A voice note, video, document or sticker alone: kept until the complaint
             # opens (attachments.receivers), and a kind ask for words and a place.
             _save_files(None, reporter, files, account, msg)
-            from .outbox import queue_text
-
             queue_text(account, None, f"describe:{account.pk}:{msg.provider_id}", msg.sender,
                        describe_text())
             return None
         if not opens_complaint(msg, photos):
-            from .outbox import queue_text
-
             queue_text(account, None, f"welcome:{account.pk}:{msg.provider_id}", msg.sender,
                        welcome_text())
             return None
@@ -227,11 +227,10 @@ def incoming(account: ChannelAccount, msg: ChatMessage, photos: list[bytes]) -> 
 
 
 def _public_reply(account: ChannelAccount, complaint: Complaint, comment_id: str) -> None:
-    from .instagram.send import public_reply
-    from .outbox import queue
-
+    """A complaint made in a public comment gets a short public answer under it (the
+    channel's `send.public_reply` composes it)."""
     queue(account, complaint, f"public-reply:{account.pk}:{comment_id}", comment_id,
-          public_reply(comment_id))
+          CHANNELS[account.kind].send.public_reply(comment_id))
 
 
 def _citizen(account: ChannelAccount, msg: ChatMessage) -> actions.Citizen:
@@ -250,8 +249,6 @@ def _latest_closed(reporter: Reporter) -> Complaint | None:
 def _choose(account: ChannelAccount, reporter: Reporter, msg: ChatMessage, choice: loop.Choice,
             complaint: Complaint | None, latest: Complaint | None) -> Complaint | None:
     """A button or its typed fallback: the same named action as the web tracking page."""
-    from .outbox import queue_text
-
     key = f"loop:{account.pk}:{msg.provider_id}"
     if choice.verb == "status":
         shown = complaint or latest or reporter.complaints.order_by("-created_at").first()

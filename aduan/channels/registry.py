@@ -4,6 +4,8 @@ parse.py: `parse_event(account, body: str) -> types.Parsed` (re-reads a stored e
 send.py: `compose(account, recipient, text, origin) -> payload`, `send(account, payload) ->
 provider message id`, `download(account, media) -> bytes`.
 Meta channels also name the webhook `object` they arrive under on /webhooks/meta.
+Optional: `send.public_reply(comment_id)` (a public answer under a comment),
+`parse.photos_in_event(account, body)` (photos carried inside the stored message).
 """
 
 from dataclasses import dataclass
@@ -15,6 +17,7 @@ class Channel:
     kind: str
     package: str
     meta_object: str = ""
+    needs_token: bool = True  # False: sends with the server's own settings (SMTP)
 
     @property
     def parse(self):
@@ -30,7 +33,7 @@ CHANNELS = {c.kind: c for c in [
     Channel("instagram", "aduan.channels.instagram", meta_object="instagram"),
     Channel("facebook", "aduan.channels.facebook", meta_object="page"),
     Channel("telegram", "aduan.channels.telegram"),
-    Channel("email", "aduan.channels.email"),
+    Channel("email", "aduan.channels.email", needs_token=False),
 ]}
 
 META_OBJECTS = {c.meta_object: c for c in CHANNELS.values() if c.meta_object}

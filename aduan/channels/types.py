@@ -8,6 +8,11 @@ class Malformed(ValueError):
     """The body is not what the provider documents: answer 400, store nothing."""
 
 
+class Park(Exception):
+    """A provider rule forbids sending this now (24-hour window, no template, no token):
+    the outbox parks the row for staff with this reason."""
+
+
 @dataclass(frozen=True)
 class Media:
     """A file to fetch: `ref` is a WhatsApp media id, a Telegram file_id or a URL.

@@ -52,3 +52,9 @@ def parse_bytes(account_id: str, raw: bytes) -> tuple[Parsed, dict[str, bytes]]:
 def parse_event(account, body: str) -> Parsed:
     parsed, _ = parse_bytes(account.account_id, body.encode("utf-8", "surrogateescape"))
     return parsed
+
+
+def photos_in_event(account, body: str) -> list[bytes]:
+    """An e-mail carries its photos inside the stored message: nothing to download."""
+    _, parts = parse_bytes(account.account_id, body.encode("utf-8", "surrogateescape"))
+    return list(parts.values())

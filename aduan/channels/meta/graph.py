@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from .. import http
 from ..models import ChannelAccount, InboundEvent
+from ..types import Park
 
 WINDOW = timedelta(hours=24)
 HUMAN_AGENT_WINDOW = timedelta(days=7)
@@ -46,8 +47,6 @@ def compose_messenger(account: ChannelAccount, recipient: str, text: str,
     person's last message, the HUMAN_AGENT tag up to 7 days, nothing after that. Reply
     buttons go as text quick replies (documented: at most 13, titles of 20 characters,
     payloads of 1000); a tap comes back as a message with `quick_reply.payload`."""
-    from ..outbox import Park
-
     elapsed = since(last_message_at(account, recipient))
     body = {"recipient": {"id": recipient}, "message": {"text": text[:2000]}}
     if buttons:

@@ -26,6 +26,7 @@ from aduan.complaints import actions
 from aduan.complaints.models import Complaint, Status
 from aduan.org.access import access_for
 
+from .. import outbox
 from ..models import ChannelAccount
 from ..types import ChatMessage
 from . import KINDS, linking
@@ -102,10 +103,8 @@ def handle(account: ChannelAccount, msg: ChatMessage, photos: list[bytes]
 
 
 def _reply(account: ChannelAccount, msg: ChatMessage, text: str) -> None:
-    from ..outbox import queue_text
-
-    queue_text(account, None, f"official-reply:{account.pk}:{msg.provider_id}", msg.sender,
-               text)
+    outbox.queue_text(account, None, f"official-reply:{account.pk}:{msg.provider_id}",
+                      msg.sender, text)
 
 
 LINK_REFUSALS = {

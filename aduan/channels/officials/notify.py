@@ -23,6 +23,7 @@ from aduan.complaints.signals import event_recorded
 from aduan.org.models import Official, Unit
 
 from ..models import ChannelAccount, InboundEvent
+from ..outbox import queue_text
 from . import whatsapp_id
 
 logger = logging.getLogger("aduan.channels")
@@ -61,8 +62,6 @@ def on_event_recorded(sender, event: Event, **kwargs) -> None:
             if account is None:
                 logger.info("no active %s account to notify an official", kind)
                 continue
-            from ..outbox import queue_text
-
             queue_text(account, complaint, f"official:{event.pk}:{official.user_id}:{kind}",
                        recipient, text)
 

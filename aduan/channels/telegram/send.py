@@ -11,7 +11,7 @@ press is answered with answerCallbackQuery (the client shows a spinner until the
 from django.conf import settings
 
 from .. import http
-from ..types import Media
+from ..types import Media, Park
 
 
 def api(account, method: str, body: dict) -> dict:
@@ -45,8 +45,6 @@ def compose(account, recipient: str, text: str, *, origin=None, acknowledgement=
 
 def without_media(account, payload: dict) -> dict:
     """Telegram could not fetch the photo URL: the caption as a message, keyboard kept."""
-    from ..outbox import Park
-
     if payload.get("method") != "sendPhoto":
         raise Park("Telegram: media ditolak, dan pesan ini tidak membawa foto")
     body = {k: v for k, v in payload["body"].items() if k not in ("photo", "caption")}

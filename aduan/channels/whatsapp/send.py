@@ -17,8 +17,7 @@ import re
 
 from .. import http
 from ..meta import graph
-from ..outbox import Park
-from ..types import Media
+from ..types import Media, Park
 
 BUTTONS = True  # compose() takes reply buttons
 IMAGES = True  # compose() takes an image URL
