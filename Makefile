@@ -48,7 +48,7 @@ faults: $(BIN)/aduan ## kill -9 the server and worker mid-stream (CI: RESTART_PG
 	DATABASE_URL=$(PG_URL) $(BIN)/python -m aduan.jobs.tests.fault_run --messages 200 $(RESTART_PG)
 
 scale-out: $(BIN)/aduan ## 2 serve + 2 worker process groups on PostgreSQL and a local S3 server: 200 webhooks with photos, each processed once
-	DATABASE_URL=$(PG_URL) $(BIN)/python -m aduan.channels.tests.scale_out --messages 200
+	DATABASE_URL=$(PG_URL) $(BIN)/python -m aduan.channels.whatsapp.tests.scale_out --messages 200
 
 clean: ## remove the virtual environment and local data
 	rm -rf $(VENV) var

@@ -48,7 +48,7 @@ def graph(settings):
     """Meta's Graph API faked on 127.0.0.1 (the channels' fake)."""
     from pathlib import Path
 
-    from aduan.channels.tests.fakes import FakeGraph
+    from aduan.channels.meta.tests.fake_graph import FakeGraph
 
     Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
     fake = FakeGraph().start()

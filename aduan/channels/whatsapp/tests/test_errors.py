@@ -1,21 +1,20 @@
-"""Issue 13 item 3: provider errors read properly. The fake providers answer with the
-documented error bodies (code, error_subcode, is_transient, error_data / Telegram
-error_code, parameters.retry_after); each row of each table is exercised through the
-outbox: retry later, switch to the approved template, stop and tell staff, fix config."""
+"""WhatsApp Cloud API errors (documented codes and bodies): throttling retried with Meta's
+pacing, the closed window through the template, unreachable people and bad tokens told to
+staff, failed delivery statuses."""
 
 import pytest
 
 from aduan.api.metrics import render
 from aduan.channels import errors, outbox
 from aduan.channels.http import Rejected
-from aduan.channels.models import ChannelAccount, OutboxMessage
+from aduan.channels.meta.tests.fake_graph import wa_error
+from aduan.channels.meta.tests.helpers import post_meta
+from aduan.channels.models import OutboxMessage
+from aduan.channels.tests.helpers import drain, fixture
 from aduan.complaints.models import Complaint
 
-from .conftest import drain, fixture, post_meta, post_telegram
-from .fakes import TG_ERRORS, wa_error
-
+# The worker closes connections between jobs: run every test on committed data.
 pytestmark = pytest.mark.django_db(transaction=True)
-TG_SEND = "/bot123456:ABC-DEF/sendMessage"
 
 
 @pytest.fixture(autouse=True)
@@ -107,27 +106,6 @@ def test_whatsapp_bad_token_or_permission_marks_the_channel_unhealthy(client, wa
     wa_account.refresh_from_db()
     assert "unhealthy" not in wa_account.settings
     assert f'account="{wa_account.pk}"}} 0' in render()
-
-
-def test_telegram_429_waits_retry_after_and_sends(client, tg_account, telegram_api):
-    telegram_api.fail("sendMessage", 429, payload=TG_ERRORS[429])
-    post_telegram(client, tg_account, fixture("telegram/message__text.json"))
-    drain()
-    row = OutboxMessage.objects.get()
-    assert row.status == "sent" and row.attempts == 2
-
-
-@pytest.mark.parametrize("status,outcome", [(403, "failed"), (400, "failed"), (401, "parked")])
-def test_telegram_blocked_chat_not_found_and_bad_token(client, tg_account, telegram_api,
-                                                       status, outcome):
-    telegram_api.fail("sendMessage", status, payload=TG_ERRORS[status])
-    post_telegram(client, tg_account, fixture("telegram/message__text.json"))
-    drain()
-    row = OutboxMessage.objects.get()
-    assert row.status == outcome and len(telegram_api.sent(TG_SEND)) == 1
-    tg_account.refresh_from_db()
-    assert ("unhealthy" in tg_account.settings) == (status == 401)
-    assert ChannelAccount.objects.count() == 1
 
 
 def failed_status(client, row, name: str, code: int | None = None):

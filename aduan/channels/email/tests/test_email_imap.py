@@ -10,11 +10,11 @@ from django.core.management import call_command
 
 from aduan.channels.email.poll import poll_all
 from aduan.channels.models import ChannelAccount, InboundEvent, OutboxMessage
+from aduan.channels.tests.fake_server import jpeg
+from aduan.channels.tests.helpers import drain
 from aduan.complaints.models import Complaint
 
-from .conftest import drain
 from .fake_imap import FakeIMAP
-from .fakes import jpeg
 from .test_email import FakeSMTP
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -5,12 +5,14 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from aduan.channels.meta.tests.helpers import post_meta
 from aduan.channels.models import LinkCode
 from aduan.channels.officials import linking
+from aduan.channels.officials.tests.helpers import RT01_WA, RT03_CHAT, tg_update, wa_message
+from aduan.channels.telegram.tests.helpers import post_telegram
+from aduan.channels.tests.helpers import drain
 from aduan.complaints.models import Complaint
 from aduan.org.models import Official
-
-from .conftest import RT01_WA, RT03_CHAT, drain, post_meta, post_telegram, tg_update, wa_message
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

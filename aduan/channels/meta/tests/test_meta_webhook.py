@@ -6,10 +6,10 @@ from unittest import mock
 import pytest
 from django.db import OperationalError
 
+from aduan.channels.meta.tests.helpers import VERIFY_TOKEN, post_meta
 from aduan.channels.models import InboundEvent, OutboxMessage
+from aduan.channels.tests.helpers import fixture
 from aduan.complaints.models import Complaint
-
-from .conftest import VERIFY_TOKEN, fixture, post_meta
 
 # The worker closes connections between jobs: run every test on committed data.
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -9,10 +9,9 @@ import pytest
 from aduan.channels.email.parse import parse_bytes
 from aduan.channels.inbound import store
 from aduan.channels.models import ChannelAccount, InboundEvent, OutboxMessage
+from aduan.channels.tests.fake_server import jpeg
+from aduan.channels.tests.helpers import drain
 from aduan.complaints.models import Complaint
-
-from .conftest import drain
-from .fakes import jpeg
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -2,23 +2,22 @@
 
 import pytest
 
+from aduan.channels.meta.tests.helpers import post_meta
 from aduan.channels.models import OutboxMessage
 from aduan.channels.officials import linking
 from aduan.channels.officials.commands import parse
-from aduan.complaints.models import Complaint, Status
-from aduan.evidence.models import Photo
-
-from .conftest import (
+from aduan.channels.officials.tests.helpers import (
     CITIZEN_WA,
     RT01_WA,
     RT03_CHAT,
     citizen_complaint,
-    drain,
-    post_meta,
-    post_telegram,
     tg_update,
     wa_message,
 )
+from aduan.channels.telegram.tests.helpers import post_telegram
+from aduan.channels.tests.helpers import drain
+from aduan.complaints.models import Complaint, Status
+from aduan.evidence.models import Photo
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

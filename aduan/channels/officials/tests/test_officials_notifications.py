@@ -4,12 +4,13 @@ from datetime import timedelta
 
 import pytest
 
+from aduan.channels.meta.tests.helpers import post_meta
 from aduan.channels.models import InboundEvent, OutboxMessage
 from aduan.channels.officials import linking
+from aduan.channels.officials.tests.helpers import RT01_WA, RT03_CHAT, citizen_complaint, wa_message
+from aduan.channels.tests.helpers import drain
 from aduan.org.models import Unit
 from aduan.sla import escalation
-
-from .conftest import RT01_WA, RT03_CHAT, citizen_complaint, drain, post_meta, wa_message
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -1,7 +1,7 @@
 """Scale-out on real parts: two `aduan serve` and two `aduan worker` process groups (as on
 separate hosts) sharing one PostgreSQL database and one S3-compatible object store.
 
-    python -m aduan.channels.tests.scale_out --messages 200     # DATABASE_URL=postgres://...
+    python -m aduan.channels.whatsapp.tests.scale_out --messages 200     # DATABASE_URL=postgres://...
 
 Signed WhatsApp webhooks, each a new citizen sending a photo (and a tenth delivered twice,
 to the other server, as Meta retries), go alternately to the two servers. Then it checks:
@@ -23,10 +23,9 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
+from aduan.channels.meta.tests.fake_graph import FakeGraph
 from aduan.evidence.tests.s3server import S3Server
 from aduan.jobs.tests.procs import PHONE_ID, Site, free_port, post
-
-from .fakes import FakeGraph
 
 BUCKET = "aduan-scale-out"
 TOKEN = "faults-token"  # the token procs.Site registers the WhatsApp account with

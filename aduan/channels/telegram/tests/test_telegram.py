@@ -4,9 +4,9 @@ import pytest
 from django.core.management import call_command
 
 from aduan.channels.models import ChannelAccount, InboundEvent, OutboxMessage
+from aduan.channels.telegram.tests.helpers import post_telegram
+from aduan.channels.tests.helpers import drain, fixture
 from aduan.complaints.models import Complaint
-
-from .conftest import drain, fixture, post_telegram
 
 # The worker closes connections between jobs: run every test on committed data.
 pytestmark = pytest.mark.django_db(transaction=True)

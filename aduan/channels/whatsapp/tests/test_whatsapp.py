@@ -4,10 +4,10 @@ import copy
 
 import pytest
 
+from aduan.channels.meta.tests.helpers import post_meta
 from aduan.channels.models import InboundEvent, OutboxMessage
+from aduan.channels.tests.helpers import drain, fixture
 from aduan.complaints.models import Complaint
-
-from .conftest import drain, fixture, post_meta
 
 # The worker closes connections between jobs: run every test on committed data.
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -2,10 +2,10 @@
 
 import pytest
 
+from aduan.channels.meta.tests.helpers import post_meta
 from aduan.channels.models import ChannelAccount, InboundEvent
+from aduan.channels.tests.helpers import drain, fixture
 from aduan.complaints.models import Complaint
-
-from .conftest import drain, fixture, post_meta
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PAGE = "103498765432101"
@@ -59,9 +59,8 @@ def test_not_fixed_reopens_and_done_confirms(client, page_account, graph, suraka
         actions.assign(complaint, Unit.objects.exclude(kind="external").first(), admin)
     complaint.refresh_from_db()
     complaint.category = None
+    from aduan.channels.tests.fake_server import jpeg
     from aduan.evidence.store import save_photo
-
-    from .fakes import jpeg
 
     save_photo(jpeg(), complaint=complaint, tag="after", user=admin, by_citizen=False)
     actions.resolve(complaint, admin, "Saluran sudah dikeruk")

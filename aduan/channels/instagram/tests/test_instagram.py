@@ -6,11 +6,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from aduan.channels.meta.tests.helpers import post_meta
 from aduan.channels.models import ChannelAccount, InboundEvent, OutboxMessage
+from aduan.channels.tests.helpers import drain, fixture
 from aduan.complaints import actions
 from aduan.complaints.models import Complaint
-
-from .conftest import drain, fixture, post_meta
 
 pytestmark = pytest.mark.django_db(transaction=True)
 IG = "17841405309211844"
