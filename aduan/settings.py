@@ -325,6 +325,14 @@ REDIS_URL = env("ADUAN_REDIS_URL")  # optional: counters in Redis (needs `pip in
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                           "LOCATION": REDIS_URL}}
+elif not TESTING:
+    # Without Redis, the processes of one host (`aduan serve`'s workers and `aduan
+    # worker`) share the cache in files, so the figures the worker keeps warm
+    # (dashboard/stats.py) reach every web process; a per-process memory cache kept them
+    # in the worker alone. Tests keep Django's per-process memory cache.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                          "LOCATION": str(DATA_DIR / "cache"),
+                          "OPTIONS": {"MAX_ENTRIES": 5000}}}
 
 # Input limits (aduan/guard/limits.py).
 ADUAN_MAX_TEXT_CHARS = int(env("ADUAN_MAX_TEXT_CHARS", "10000"))

@@ -372,4 +372,20 @@ def generate(complaints: int, days: int, *, seed: int | None = None, batch: int 
             after_batch([s.fields["id"] for s in stories if "id" in s.fields] or [])
         if progress is not None:
             progress(done, complaints)
+    _analyze([*tables, Reporter])
     return Result(done, events, time.perf_counter() - started)
+
+
+def _analyze(models) -> None:
+    """PostgreSQL plans from table statistics and answers counts from the index alone
+    only for pages its visibility map marks, and a bulk load leaves both stale until
+    autovacuum comes round (minutes at a million rows). Without them the Open311 list
+    right after a generate scanned all 6 million events (0.9 s instead of 30 ms) and a
+    dinas card read 24,000 heap pages for its officials' counts (270 ms instead of 100).
+    VACUUM cannot run inside a transaction: there, statistics only."""
+    if connection.vendor != "postgresql":
+        return
+    verb = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
+    with connection.cursor() as cursor:
+        for model in models:
+            cursor.execute(f'{verb} "{model._meta.db_table}"')

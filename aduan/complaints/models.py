@@ -1,7 +1,9 @@
 import secrets
+from datetime import UTC, datetime
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
+from django.db.models.functions import Coalesce
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -142,6 +144,22 @@ def new_token() -> str:
 NO_DEADLINE = models.ExpressionWrapper(models.Q(next_due__isnull=True),
                                        output_field=models.BooleanField())
 QUEUE_ORDER = (NO_DEADLINE.asc(), "next_due", "id")
+# The same order that no index gives, for SQLite's queues of one part of the city.
+NEVER_DUE = datetime(9999, 12, 31, tzinfo=UTC)
+SORTED_QUEUE_ORDER = (Coalesce("next_due", models.Value(NEVER_DUE)).asc(), "id")
+
+
+def queue_order(whole_city: bool) -> tuple:
+    """The staff queue's order for a query. SQLite's planner walks the deadline index
+    for every queue, and for a lurah whose four open complaints lie far down it read
+    through a third of the city first (320 ms at a million complaints); an order no
+    index gives makes it take the owner index and sort the few matches (1 ms; a dinas
+    with 3,000 open complaints: 12 ms either way). The whole city's queue keeps the
+    index walk (4 ms instead of sorting 22,000 rows), and PostgreSQL plans well from its
+    statistics both ways (2-11 ms), so it keeps the index order."""
+    if whole_city or connection.vendor != "sqlite":
+        return QUEUE_ORDER
+    return SORTED_QUEUE_ORDER
 
 
 class ComplaintQuerySet(models.QuerySet):
@@ -292,3 +310,4 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.complaint_id} {self.kind}"
+

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from aduan.complaints import actions, timeline
-from aduan.complaints.models import QUEUE_ORDER, Category, Complaint, Status
+from aduan.complaints.models import Category, Complaint, Status, queue_order
 from aduan.complaints.routing import triage_unit
 from aduan.org.access import access_for
 from aduan.org.models import Unit
@@ -86,8 +86,8 @@ def home(request):
         queryset = queue_filters.apply(queryset, request.GET)
     except ValueError as exc:
         return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
-    # QUEUE_ORDER is the order of an index: no sort over a city's complaints.
-    page = Page.of(queryset.order_by(*QUEUE_ORDER), request.GET.get("page"))
+    order = queue_order(whole_city=access.sees_all)
+    page = Page.of(queryset.order_by(*order), request.GET.get("page"))
     return render(request, "staff/queue.html", {
         "complaints": page.object_list, "page": page, "status": status,
         "statuses": Status.choices, "filters": queue_filters.active(request.GET),

@@ -44,10 +44,7 @@ def gallery(request):
     """Resolved complaints with their before/after picture: public copies, masked text."""
     # Identity categories (a KTP or KK may be in the photos) and complaints whose public
     # wording is not settled never show a picture (complaints/public_face.py).
-    items = BeforeAfter.objects.filter(
-        complaint__status__in=public_face.BEFORE_AFTER_SHOWN,
-        complaint__public_text_state__in=public_face.SHOWN_TEXT,
-    ).exclude(complaint__category__may_hold_identity=True)
+    items = public_face.public_before_afters(BeforeAfter.objects.all())
     chosen = {key: request.GET.get(key, "").strip() for key in ("kecamatan", "kelurahan",
                                                                  "kategori")}
     if chosen["kecamatan"]:

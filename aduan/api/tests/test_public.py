@@ -20,7 +20,7 @@ def refs(response) -> set[str]:
 
 
 def test_list_is_paged_newest_first(client, city, django_assert_max_num_queries):
-    with django_assert_max_num_queries(6):  # count, page, photos, events, rate limit (+1)
+    with django_assert_max_num_queries(7):  # count, page, places, photos, events, rate limit (+1)
         client.get("/api/v1/complaints")
     data = client.get("/api/v1/complaints", {"page_size": 4}).json()
     total = Complaint.objects.count()
