@@ -26,6 +26,7 @@ from aduan.complaints.intake import IncomingMessage, open_complaint, open_for
 from aduan.complaints.models import Complaint, Event, Reporter
 from aduan.complaints.signals import event_recorded
 
+from . import citizen_link
 from .current import CURRENT
 from .models import ChannelAccount, InboundEvent
 from .officials import KINDS, commands, linking
@@ -66,9 +67,10 @@ def reporter_lock(channel: str, handle: str, phone: str = "") -> None:
 
 
 def applies(account: ChannelAccount, msg: ChatMessage) -> bool:
-    """Not a comment (those get a public reply too), not an official's command or link
-    code, and the reporter has no open complaint yet. The caller checked the content."""
-    if msg.comment_id:
+    """Not a comment (those get a public reply too), not a citizen's link code
+    (citizen_link.py), not an official's command or link code, and the reporter has no
+    open complaint yet. The caller checked the content."""
+    if msg.comment_id or citizen_link.parse(msg.text):
         return False
     if account.kind in KINDS:
         command = commands.parse(msg.text)

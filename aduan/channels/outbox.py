@@ -81,14 +81,16 @@ def on_event_recorded(sender, event: Event, **kwargs) -> None:
     if event.kind == "assigned" and event.data.get("automatic"):
         return  # routed in the same second as the acknowledgement: one message is enough
     complaint = event.complaint
-    if complaint.channel not in CHANNELS or not complaint.channel_account_id:
+    # The conversation is the complaint's account and reporter, wherever the complaint
+    # arrived: a web complaint has none until a chat joins it (citizen_link.py).
+    if not complaint.channel_account_id:
         return
     if complaint.reporter_id is None or not complaint.reporter.handle:
         return
     account = lookups.memo(("channel-account-pk", complaint.channel_account_id),
                            lambda: ChannelAccount.objects.filter(
                                pk=complaint.channel_account_id).first())
-    if account is None:
+    if account is None or account.kind not in CHANNELS:
         return
     queue_text(account, complaint, f"event:{event.pk}", complaint.reporter.handle,
                text_for(event, complaint), acknowledgement=event.kind == "received",

@@ -25,7 +25,7 @@ from aduan.complaints.intake import IncomingMessage, open_complaint, open_for, t
 from aduan.complaints.models import Complaint, Reporter, Status
 from aduan.writelock import writing
 
-from . import firstmessage, loop
+from . import citizen_link, firstmessage, loop
 from .current import CURRENT
 from .http import ProviderError, Retryable
 from .models import ChannelAccount, InboundEvent
@@ -144,6 +144,9 @@ def process(event_id: int) -> None:
 
 def handle(account: ChannelAccount, msg: ChatMessage, photos: list[bytes],
            files: list[Downloaded] = ()) -> Complaint | None:
+    handled, acted_on = citizen_link.handle(account, msg)
+    if handled:  # a citizen's code from a tracking page: joins that complaint, opens none
+        return acted_on
     handled, acted_on = commands.handle(account, msg, photos)
     if handled:  # a link code, or a linked official's command: never a citizen complaint
         return acted_on

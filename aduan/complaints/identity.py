@@ -7,7 +7,10 @@ same phone number for both (`Reporter.verified_phone`):
 - WhatsApp: the sender's wa_id is their number (the provider vouches for it);
 - Telegram: a contact the user shared of themselves (contact.user_id is the sender);
 - a number typed in the web form or written in an e-mail proves nothing and never links
-  two reporters: anyone could type someone else's number.
+  two reporters: anyone could type someone else's number;
+- a web or e-mail complaint joins a chat only with the one-time code of its private
+  tracking page sent from that chat (citizen_link.py): the chat becomes the complaint's
+  conversation, and the web reporter gets the number that chat's channel proved, if any.
 
 The channel parsers say what the provider proves (`ChatMessage.verified_phone`); this
 module only normalises it and answers "which reporters are this citizen".

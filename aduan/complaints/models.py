@@ -311,3 +311,24 @@ class Event(models.Model):
     def __str__(self) -> str:
         return f"{self.complaint_id} {self.kind}"
 
+
+class CitizenLinkCode(models.Model):
+    """A one-time code on the tracking page of a web or e-mail complaint. Sent from
+    WhatsApp or Telegram it makes that chat the complaint's conversation (and, when the
+    channel proved the sender's number, joins the complaint to that citizen):
+    complaints/citizen_link.py. Only a SHA-256 hash of the code is stored, with the salt
+    the page derives the same code from again (with SECRET_KEY) while it is valid."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="+")
+    code_hash = models.CharField(max_length=64, unique=True)
+    salt = models.CharField(max_length=32)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("kode sambung chat pelapor")
+        verbose_name_plural = _("kode sambung chat pelapor")
+
+    def __str__(self) -> str:
+        return f"chat link code of complaint {self.complaint_id}"

@@ -1,20 +1,23 @@
 """Citizen pages: the complaint form and the tracking page (no login, no personal data)."""
 
 import json
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.cache import cache
 from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
+from aduan.channels.models import ChannelAccount
 from aduan.dashboard import stats as figures
 from aduan.regions.models import Region
 
-from . import actions, public_face
+from . import actions, citizen_link, public_face
 from .forms import AddInfoForm, ComplaintForm
 from .intake import IncomingMessage, open_complaint
 from .models import Complaint
@@ -50,17 +53,49 @@ def new(request):
 
 def _page(request, complaint: Complaint, can_respond: bool):
     """The complaint as the public sees it (complaints/public_face.py); the citizen's own
-    page adds the confirm/reopen/rate/add-info forms."""
+    page adds the confirm/reopen/rate/add-info forms and, for a web or e-mail complaint,
+    the code that joins it to the citizen's WhatsApp or Telegram (citizen_link.py)."""
+    chat = _chat_offer(complaint) if can_respond else None
     context = {
         "complaint": complaint,
         "view": public_face.public_view(complaint),
         "can_respond": can_respond,
         "star_range": range(1, 6),
+        "chat_link": chat,
     }
     response = render(request, "citizen/track.html", context)
     response["Referrer-Policy"] = "same-origin"  # the token never leaves the site
     response["X-Robots-Tag"] = "noindex"
+    if chat is not None:
+        add_never_cache_headers(response)  # the code is for this citizen only
     return response
+
+
+def _chat_offer(complaint: Complaint) -> dict | None:
+    """The code box of the tracking page: the code, the text to send and the buttons that
+    open the chat with it prefilled (wa.me when the city's WhatsApp account knows its
+    display number, t.me when the Telegram bot's username is known). None when the
+    complaint is not offered one or the city has no WhatsApp or Telegram account."""
+    if not citizen_link.offered(complaint):
+        return None
+    accounts = {}
+    for kind in ("whatsapp", "telegram"):
+        active = ChannelAccount.objects.filter(kind=kind, is_active=True).order_by("pk")
+        accounts[kind] = active.filter(unit__isnull=True).first() or active.first()
+    whatsapp, telegram = accounts["whatsapp"], accounts["telegram"]
+    if whatsapp is None and telegram is None:
+        return None
+    code, expires_at = citizen_link.current_code(complaint)
+    text = f"HUBUNGKAN {code}"
+    number = "".join(ch for ch in (whatsapp.settings.get("display_phone_number", "")
+                                   if whatsapp else "") if ch.isdigit())
+    bot = (telegram.settings.get("username", "") if telegram else "").lstrip("@")
+    return {
+        "code": code, "expires_at": expires_at, "text": text,
+        "whatsapp": whatsapp is not None, "telegram": telegram is not None,
+        "whatsapp_url": f"https://wa.me/{number}?text={quote(text)}" if number else "",
+        "telegram_url": f"https://t.me/{quote(bot)}?start={code}" if bot else "",
+    }
 
 
 def _by_token(token: str) -> Complaint:
