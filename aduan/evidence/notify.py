@@ -1,16 +1,9 @@
 """Pictures to citizens and to the units' social accounts, through the channels' outbox.
 
-The channels' send modules post whatever provider request an outbox row holds, so image
-messages need no change there: we let the channel compose a text message first (which
-applies its rules: WhatsApp's 24-hour window, Messenger's tags, parking) and then swap
-the text for the image in the same request.
-
-- WhatsApp: `type: image` with `image.link` and a caption. Outside the 24-hour window
-  only a template may be sent; we send nothing then (the "resolved" text, already queued
-  by the channels app, carries the tracking link that shows the picture).
-- Telegram: `sendPhoto` with the picture's URL as `photo`.
-- Messenger and Instagram: `attachment` of `type: image` with `payload.url`.
-- E-mail: nothing extra; the "resolved" e-mail carries the link.
+Each channel composes its own picture message (`send.compose_image(account, recipient,
+url, caption)`, applying its rules: WhatsApp's 24-hour window, Messenger's tags,
+parking); a channel without one (e-mail) gets nothing extra: the "resolved" message,
+already queued by the channels app, carries the tracking link that shows the picture.
 
 Activity posts go to the unit's own Facebook Page (`/{page-id}/photos`, one call) or
 Instagram account (`/{ig-user-id}/media` creates a container, then
@@ -29,41 +22,28 @@ from aduan.channels.models import ChannelAccount, OutboxMessage
 from aduan.channels.outbox import Park, queue
 from aduan.channels.registry import CHANNELS
 
-IMAGE_KINDS = {"whatsapp", "telegram", "facebook", "instagram"}
 SOCIAL_KINDS = (ChannelAccount.Kind.INSTAGRAM, ChannelAccount.Kind.FACEBOOK)
 INSTAGRAM_WAIT = timedelta(seconds=30)
 INSTAGRAM_TRIES = 40
 
 
 def image_payload(account: ChannelAccount, recipient: str, url: str, caption: str) -> dict | None:
-    """The provider request for one picture, or None when the channel cannot send it now.
-    Raises `Park` when the channel's rules forbid any message now."""
-    text = CHANNELS[account.kind].send.compose(account, recipient, caption)
-    body = text.get("body", {})
-    if account.kind == "whatsapp":
-        if body.get("type") != "text":
-            return None  # a template outside the window: no free-form image allowed
-        body = {k: v for k, v in body.items() if k != "text"}
-        body.update(type="image", image={"link": url, "caption": caption[:1024]})
-        return {"path": text["path"], "body": body}
-    if account.kind == "telegram":
-        return {"method": "sendPhoto",
-                "body": {"chat_id": recipient, "photo": url, "caption": caption[:1024]}}
-    if account.kind in ("facebook", "instagram"):
-        message = {"attachment": {"type": "image", "payload": {"url": url, "is_reusable": True}}}
-        return {"path": text["path"], "body": {**body, "message": message}}
-    return None
+    """The provider request for one picture (the channel's `send.compose_image`), or None
+    when the channel has no picture message or cannot send one now. Raises `Park` when
+    the channel's rules forbid any message now."""
+    compose = getattr(CHANNELS[account.kind].send, "compose_image", None)
+    return compose(account, recipient, url, caption) if compose is not None else None
 
 
 def queue_image(complaint, key: str, url: str, caption: str) -> OutboxMessage | None:
     """Queue a picture to the complaint's reporter on their channel (inside the caller's
     transaction). None when the channel has no image message or no chat to use."""
-    if complaint.channel not in IMAGE_KINDS or not complaint.channel_account_id:
+    if not complaint.channel_account_id:
         return None
     if complaint.reporter is None or not complaint.reporter.handle:
         return None
     account = ChannelAccount.objects.filter(pk=complaint.channel_account_id).first()
-    if account is None or account.kind not in IMAGE_KINDS:
+    if account is None:
         return None
     recipient = complaint.reporter.handle
     try:

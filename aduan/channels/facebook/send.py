@@ -15,6 +15,10 @@ def compose(account, recipient: str, text: str, *, origin=None, acknowledgement=
     return graph.compose_messenger(account, recipient, text, buttons)
 
 
+def compose_image(account, recipient: str, url: str, caption: str) -> dict:
+    return graph.compose_messenger_image(account, recipient, url, caption)
+
+
 def send(account, payload: dict) -> str:
     return graph.send_messenger(account, payload)
 

@@ -37,6 +37,10 @@ def public_reply(comment_id: str) -> dict:
     return {"path": f"{comment_id}/replies", "body": {"message": PUBLIC_REPLY}}
 
 
+def compose_image(account, recipient: str, url: str, caption: str) -> dict:
+    return graph.compose_messenger_image(account, recipient, url, caption)
+
+
 def send(account, payload: dict) -> str:
     return graph.send_messenger(account, payload)
 

@@ -63,6 +63,16 @@ def compose_messenger(account: ChannelAccount, recipient: str, text: str,
     return {"path": f"{account.account_id}/messages", "body": body}
 
 
+def compose_messenger_image(account: ChannelAccount, recipient: str, url: str,
+                            caption: str) -> dict:
+    """A picture as an `attachment` of type image (`payload.url`), under the same window
+    and tag rules as text (raises `Park` the same way). Messenger sends no caption with
+    an attachment; the text message queued beside it carries the words."""
+    text = compose_messenger(account, recipient, caption)
+    message = {"attachment": {"type": "image", "payload": {"url": url, "is_reusable": True}}}
+    return {"path": text["path"], "body": {**text["body"], "message": message}}
+
+
 def send_messenger(account: ChannelAccount, payload: dict) -> str:
     answer = post(account, payload["path"], payload["body"])
     return str(answer.get("message_id") or answer.get("id") or "")

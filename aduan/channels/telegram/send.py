@@ -43,6 +43,12 @@ def compose(account, recipient: str, text: str, *, origin=None, acknowledgement=
     return {"method": "sendMessage", "body": {**body, "text": text[:4096]}}
 
 
+def compose_image(account, recipient: str, url: str, caption: str) -> dict:
+    """A picture by its URL (`sendPhoto`), the caption cut to Telegram's 1,024."""
+    return {"method": "sendPhoto",
+            "body": {"chat_id": recipient, "photo": url, "caption": caption[:1024]}}
+
+
 def without_media(account, payload: dict) -> dict:
     """Telegram could not fetch the photo URL: the caption as a message, keyboard kept."""
     if payload.get("method") != "sendPhoto":

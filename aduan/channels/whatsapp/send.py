@@ -94,6 +94,19 @@ def interactive(text: str, buttons, image: str = "") -> dict:
             {"id": key[:200], "title": title[:24]} for key, title in buttons[:10]]}]}}
 
 
+def compose_image(account, recipient: str, url: str, caption: str) -> dict | None:
+    """A picture with a caption (`type: image`, `image.link`), or None outside the 24-hour
+    window, where only a template may be sent (the text already queued carries the link).
+    Raises `Park` when no message may be sent at all."""
+    text = compose(account, recipient, caption)
+    body = text.get("body", {})
+    if body.get("type") != "text":
+        return None
+    body = {k: v for k, v in body.items() if k != "text"}
+    body.update(type="image", image={"link": url, "caption": caption[:1024]})
+    return {"path": text["path"], "body": body}
+
+
 def send(account, payload: dict) -> str:
     answer = graph.post(account, payload["path"], payload["body"])
     messages = answer.get("messages") or [{}]
