@@ -37,7 +37,7 @@ def words(body: dict) -> str:
     acknowledgement that asks for the place is a location request)."""
     return (body.get("text", {}).get("body", "")
             or body.get("interactive", {}).get("body", {}).get("text", ""))
-SEED = Path(__file__).resolve().parents[2] / "triage" / "data" / "seed_complaints.csv"
+SEED = Path(__file__).resolve().parents[3] / "triage" / "data" / "seed_complaints.csv"
 
 
 def captions() -> list[str]:
