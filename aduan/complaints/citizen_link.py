@@ -29,9 +29,10 @@ import secrets
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
+
+from aduan.guard import tries
 
 from . import actions, identity
 from .models import CitizenLinkCode, Complaint, Reporter
@@ -98,16 +99,7 @@ def new_code(complaint: Complaint) -> tuple[str, datetime]:
     return code, row.expires_at
 
 
-def _failures_key(sender: str) -> str:
-    return f"aduan:citizen-link-failures:{hashlib.sha256(sender.encode()).hexdigest()[:32]}"
-
-
-def _failed(key: str) -> None:
-    try:
-        cache.add(key, 0, timeout=3600)
-        cache.incr(key)
-    except ValueError:
-        pass
+TRIES = "citizen-link-failures"  # guard/tries.py scope
 
 
 @transaction.atomic
@@ -116,17 +108,16 @@ def redeem(code: str, sender: str) -> tuple[Complaint | None, str]:
     Returns (complaint, "") or (None, reason), reason one of "blocked", "wrong",
     "expired" (these count as wrong tries) or "closed" (the complaint is no longer open
     or already on a chat). The caller then calls `join`."""
-    key = _failures_key(sender)
-    if cache.get(key, 0) >= MAX_FAILURES:
+    if tries.blocked(TRIES, sender, MAX_FAILURES):
         return None, "blocked"
     row = (CitizenLinkCode.objects.select_for_update()
            .filter(code_hash=_hash(code)).first()) if len(normalise(code)) == LENGTH else None
     if row is None or row.used_at is not None:
-        _failed(key)
+        tries.failed(TRIES, sender)
         return None, "wrong"
     now = timezone.now()
     if row.expires_at <= now:
-        _failed(key)
+        tries.failed(TRIES, sender)
         return None, "expired"
     complaint = Complaint.objects.select_related("reporter").get(pk=row.complaint_id)
     if not offered(complaint):

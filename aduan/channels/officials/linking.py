@@ -10,11 +10,11 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
 from aduan.complaints import lookups
+from aduan.guard import tries
 from aduan.org.models import Official
 
 from ..models import ChannelAccount, LinkCode
@@ -41,16 +41,15 @@ def new_code(user) -> tuple[str, LinkCode]:
     return code, row
 
 
-def _failures_key(kind: str, sender: str) -> str:
-    return f"aduan:link-failures:{kind}:{hashlib.sha256(sender.encode()).hexdigest()[:32]}"
+def _tries(kind: str) -> str:
+    return f"link-failures:{kind}"  # guard/tries.py scope
 
 
 @transaction.atomic
 def link(account: ChannelAccount, sender: str, code: str) -> tuple[object | None, str]:
     """Use a code sent from `sender` on `account`. Returns (user, "") or (None, reason)
     with reason one of "blocked", "wrong", "expired", "no_position"."""
-    key = _failures_key(account.kind, sender)
-    if cache.get(key, 0) >= MAX_FAILURES:
+    if tries.blocked(_tries(account.kind), sender, MAX_FAILURES):
         return None, "blocked"
     now = timezone.now()
     row = (LinkCode.objects.select_for_update().select_related("user")
@@ -63,11 +62,7 @@ def link(account: ChannelAccount, sender: str, code: str) -> tuple[object | None
     elif not Official.objects.filter(user=row.user, is_active=True).exists():
         reason = "no_position"
     if reason:
-        try:
-            cache.add(key, 0, timeout=3600)
-            cache.incr(key)
-        except ValueError:
-            pass
+        tries.failed(_tries(account.kind), sender)
         return None, reason
     field = KINDS[account.kind]
     Official.objects.filter(**{field: sender}).exclude(user=row.user).update(**{field: ""})
