@@ -9,10 +9,11 @@ workers ticking at once do each thing once. See docs/worker.md.
 import logging
 import os
 import signal
+import subprocess
+import sys
 import threading
-import time
-from contextlib import contextmanager
 
+from django.conf import settings
 from django.db import close_old_connections
 from django.utils.module_loading import import_string
 
@@ -52,33 +53,28 @@ def periodic_loop(stop: threading.Event, interval: float = PERIODIC_SECONDS) -> 
         stop.wait(interval)
 
 
-@contextmanager
-def _then_yield():
-    """The demo's worker shares the process with the web server: after each job it lets
-    waiting request threads run first. Writes on SQLite queue on `aduan.writelock`, which
-    the webhook and the worker's transactions share, so nobody sleeps in SQLite's busy
-    handler."""
-    yield
-    time.sleep(0.001)
-
-
 def run_until_empty(max_rounds: int = 1000) -> int:
     """Run every job that is ready now (tests, `aduan worker --once`, demo seeding)."""
     return Runner().run_until_empty(max_rounds)
 
 
-def start_in_thread(stop: threading.Event) -> list[threading.Thread]:
-    """The demo's in-process worker: a job thread (woken at once by jobs committed in this
-    process) and a periodic thread."""
-    runner = Runner(around_job=_then_yield)
-    threads = [
-        threading.Thread(target=runner.run_forever, args=(stop,), name="aduan-jobs",
-                         daemon=True),
-        threading.Thread(target=periodic_loop, args=(stop,), name="aduan-periodic", daemon=True),
-    ]
-    for thread in threads:
-        thread.start()
-    return threads
+def start_process() -> subprocess.Popen:
+    """The demo's worker: `aduan worker` in a process of its own beside the web server.
+    (In the server's process its jobs took turns with the requests for Python's one
+    interpreter lock, and webhook answers waited for triage.) It reads the same data
+    folder and sends tracking links to the address the demo serves."""
+    env = {**os.environ, "ADUAN_DATA_DIR": str(settings.DATA_DIR),
+           "ADUAN_PUBLIC_URL": settings.PUBLIC_URL}
+    return subprocess.Popen([sys.executable, "-m", "aduan.cli", "worker"], env=env)
+
+
+def stop_process(process: subprocess.Popen) -> None:
+    process.terminate()  # the worker finishes its current job and hands back the rest
+    try:
+        process.wait(20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def serve_forever() -> None:

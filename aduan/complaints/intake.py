@@ -55,6 +55,9 @@ class IncomingMessage:
     received_at: datetime | None = None
     photos: list[bytes] = field(default_factory=list)
     data: dict = field(default_factory=dict)
+    # Given to the citizen before the complaint was opened (complaints/accepted.py).
+    ref: str = ""
+    token: str = ""
 
 
 def _reporter(msg: IncomingMessage) -> Reporter | None:
@@ -194,7 +197,8 @@ def open_complaint(msg: IncomingMessage) -> Complaint:
     # The clocks start at the citizen's first message, even while triage decides.
     due = deadlines.for_complaint(category.pk if category else None, urgency, now)
     complaint = Complaint(
-        ref=new_reference(), channel=msg.channel, channel_account_id=msg.channel_account_id,
+        ref=msg.ref or new_reference(), channel=msg.channel,
+        channel_account_id=msg.channel_account_id,
         anonymous=msg.anonymous, text=msg.text,
         confidential=msg.confidential and not msg.anonymous, about_official=about is not None,
         about_unit=about.named if about else None,
@@ -211,6 +215,8 @@ def open_complaint(msg: IncomingMessage) -> Complaint:
         created_at=now, first_response_due=due.first_response, resolution_due=due.resolution,
         next_due=due.first_response,
     )
+    if msg.token:
+        complaint.token = msg.token
     matches = [] if about is not None else duplicate_matches(complaint)
     survivors = {c.pk: c for c in Complaint.objects.filter(pk__in=[m.id for m in matches[:5]])
                  } if matches else {}

@@ -332,3 +332,24 @@ class CitizenLinkCode(models.Model):
 
     def __str__(self) -> str:
         return f"chat link code of complaint {self.complaint_id}"
+
+
+class AcceptedComplaint(models.Model):
+    """A web-form complaint that is stored but not opened yet (complaints/accepted.py).
+
+    The form answers as soon as this row and its job are committed; the worker then
+    triages, routes and acknowledges it under the reference and tracking token the
+    citizen was already given, and deletes the row. Holds the citizen's words and contact
+    (personal data) for those seconds only."""
+
+    ref = models.CharField(max_length=20, unique=True)
+    token = models.CharField(max_length=40, unique=True)
+    message = models.JSONField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("aduan diterima, belum diproses")
+        verbose_name_plural = _("aduan diterima, belum diproses")
+
+    def __str__(self) -> str:
+        return self.ref

@@ -3,14 +3,22 @@
 import secrets
 
 from django.conf import settings
+from django.db import connection
 
-from .models import Complaint
+from .models import AcceptedComplaint, Complaint
+
+# Free among complaints and among web complaints accepted but not opened yet: one
+# statement over both unique indexes (this runs on every complaint).
+TAKEN = (f"SELECT 1 FROM {Complaint._meta.db_table} WHERE ref = %s UNION ALL "
+         f"SELECT 1 FROM {AcceptedComplaint._meta.db_table} WHERE ref = %s")
 
 
 def new_reference() -> str:
     prefix = settings.ADUAN_REF_PREFIX
-    for _ in range(50):
-        ref = f"{prefix}-{secrets.randbelow(10_000):04d}-{secrets.randbelow(10_000):04d}"
-        if not Complaint.objects.filter(ref=ref).exists():
-            return ref
+    with connection.cursor() as cursor:
+        for _ in range(50):
+            ref = f"{prefix}-{secrets.randbelow(10_000):04d}-{secrets.randbelow(10_000):04d}"
+            cursor.execute(TAKEN, [ref, ref])
+            if cursor.fetchone() is None:
+                return ref
     raise RuntimeError("could not find a free reference number")

@@ -17,7 +17,7 @@ from aduan.channels.models import ChannelAccount
 from aduan.dashboard import stats as figures
 from aduan.regions.models import Region
 
-from . import actions, citizen_link, public_face
+from . import accepted, actions, citizen_link, public_face
 from .forms import AddInfoForm, ComplaintForm
 from .intake import IncomingMessage, open_complaint
 from .models import Complaint
@@ -45,9 +45,10 @@ def new(request):
             category_code=data["category"].code if data["category"] else None,
             photos=data["photo_bytes"],
         )
-        complaint = open_complaint(msg)
+        # Words only: stored with a job and opened by the worker (complaints/accepted.py).
+        token = accepted.accept(msg).token if accepted.applies(msg) else open_complaint(msg).token
         messages.success(request, _("Aduan terkirim. Simpan nomor dan tautan ini untuk memantau."))
-        return redirect("citizen:track", token=complaint.token)
+        return redirect("citizen:track", token=token)
     return render(request, "citizen/new.html", {"form": form})
 
 
@@ -103,7 +104,17 @@ def _by_token(token: str) -> Complaint:
 
 
 def track(request, token):
-    return _page(request, _by_token(token), can_respond=True)
+    complaint = public_face.public_complaints().filter(token=token).first()
+    if complaint is not None:
+        return _page(request, complaint, can_respond=True)
+    row = accepted.waiting(token)  # stored a moment ago, the worker is opening it
+    if row is None:
+        raise Http404
+    response = render(request, "citizen/accepted.html", {"accepted": row})
+    response["Referrer-Policy"] = "same-origin"
+    response["X-Robots-Tag"] = "noindex"
+    add_never_cache_headers(response)
+    return response
 
 
 def public(request, ref):

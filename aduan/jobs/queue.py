@@ -19,13 +19,15 @@ from django.db import connection, transaction
 from django.db.models import Count, F
 from django.utils import timezone
 
+from . import wakeup
 from .models import Job
 
 TABLE = Job._meta.db_table
 READY, RUNNING, DEAD = Job.State.READY, Job.State.RUNNING, Job.State.DEAD
 
-# Set when a job is committed in this process: the demo's in-process worker wakes at once.
-# Across processes PostgreSQL's NOTIFY does the same (a trigger on the table, see 0002).
+# Set when a job is committed in this process (a worker thread beside the tests wakes at
+# once). Across processes PostgreSQL's NOTIFY does the same (a trigger on the table, see
+# 0002), and on SQLite a datagram to each idle worker of the host (wakeup.py).
 WAKE = threading.Event()
 CHANNEL = "aduan_jobs"
 
@@ -51,7 +53,13 @@ def _dt(value):
 
 
 def wake_on_commit() -> None:
-    transaction.on_commit(WAKE.set)
+    transaction.on_commit(_wake)
+
+
+def _wake() -> None:
+    WAKE.set()
+    if connection.vendor == "sqlite":  # PostgreSQL: the table's trigger NOTIFYs
+        wakeup.ring()
 
 
 @dataclass

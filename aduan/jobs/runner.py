@@ -1,9 +1,10 @@
 """The worker loop: claim a batch, run it, sleep until woken.
 
 Wakeups: PostgreSQL `LISTEN aduan_jobs` on a connection of its own (a trigger NOTIFYs at
-the commit of every insert), the in-process `WAKE` event (the demo), and a short poll as
-the fallback. A heartbeat thread renews the leases of the jobs this worker holds; a
-worker killed mid-job stops renewing and its jobs are claimed again after the lease.
+the commit of every insert), on SQLite a datagram from the committing process
+(`wakeup.py`), else the in-process `WAKE` event; a short poll stays as the fallback.
+A heartbeat thread renews the leases of the jobs this worker holds; a worker killed
+mid-job stops renewing and its jobs are claimed again after the lease.
 """
 
 import logging
@@ -15,7 +16,7 @@ from django.conf import settings
 from django.db import DatabaseError, close_old_connections, connection
 from django.utils.module_loading import import_string
 
-from . import queue
+from . import queue, wakeup
 
 logger = logging.getLogger("aduan.worker")
 
@@ -129,6 +130,7 @@ class Runner:
         beat = threading.Thread(target=self._heartbeats, name="aduan-job-lease", daemon=True)
         beat.start()
         listener = Listener() if connection.vendor == "postgresql" and psycopg else None
+        mailbox = wakeup.Mailbox() if connection.vendor == "sqlite" else None
         try:
             while not self.stop.is_set():
                 try:
@@ -144,12 +146,16 @@ class Runner:
                     continue
                 if listener is not None:
                     listener.wait(max(self.poll, 1.0))
+                elif mailbox is not None and mailbox.sock is not None:
+                    mailbox.wait(self.poll)
                 else:
                     queue.WAKE.wait(self.poll)
                 queue.WAKE.clear()
         finally:
             if listener is not None:
                 listener.close()
+            if mailbox is not None:
+                mailbox.close()
 
     def _heartbeats(self) -> None:
         every = max(0.5, queue.lease_seconds() / 3)

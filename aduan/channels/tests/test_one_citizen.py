@@ -141,6 +141,7 @@ def test_a_number_typed_in_the_web_form_links_nothing(client, plain_account, pla
         "kelurahan": "33.72.02.1007", "rt": "3", "rw": "5", "name": "Orang Lain",
         "contact": "0812-3456-7890"})  # the chat citizen's number, typed by anyone
     assert response.status_code == 302
+    drain()  # the worker opens a web complaint of words only (complaints/accepted.py)
     web = Complaint.objects.get()
     assert identity.e164(web.reporter.phone) == PHONE and web.reporter.verified_phone == ""
     receive(plain_account, message("Jalan di depan SD Kemlayan berlubang besar", sender=PHONE,

@@ -12,6 +12,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 def test_the_chat_link_box_on_a_phone(browser, live_server, demo_city):
     from aduan.channels.models import ChannelAccount
     from aduan.complaints.models import Complaint
+    from aduan.worker import run_until_empty
 
     ChannelAccount.objects.create(kind="whatsapp", account_id="106540352242922",
                                   settings={"display_phone_number": "+62 811-2600-1234"})
@@ -26,6 +27,11 @@ def test_the_chat_link_box_on_a_phone(browser, live_server, demo_city):
     page.click("#complaint-form button[type=submit]")
     page.wait_for_load_state()
     assert "/lacak/" in page.url
+    # Words only: accepted at once, opened by the worker; the page refreshes itself.
+    assert page.locator("#accepted").is_visible()
+    assert "081355566688" not in page.content() and "Rina" not in page.content()
+    run_until_empty()
+    page.wait_for_selector("#chat-link", timeout=10_000)
     complaint = Complaint.objects.get(reporter__phone="081355566688")
 
     box = page.locator("#chat-link")

@@ -16,6 +16,7 @@ from aduan.org.models import Official, Unit
 from aduan.regions.models import Region
 from aduan.sla import escalation
 from aduan.sla.models import Notification
+from aduan.worker import run_until_empty
 
 from . import cases
 
@@ -63,6 +64,7 @@ def test_the_citizen_can_tick_it_on_the_web_form(city, client):
         "kelurahan": cases.KEMLAYAN, "rw": "5", "rt": "3", "category": "layanan_wilayah",
         "name": "Rudi", "contact": "081233344455", "about_official": "on"})
     assert response.status_code == 302
+    run_until_empty()  # the worker opens a web complaint of words only
     complaint = Complaint.objects.get(reporter__phone="081233344455")
     assert complaint.about_official
     assert complaint.about_unit.code == "kel-33-72-02-1007"  # the unit that would own it

@@ -36,6 +36,7 @@ def test_a_confidential_complaint_from_a_phone(browser, live_server, demo_city, 
     from aduan.complaints import actions
     from aduan.complaints.models import Complaint
     from aduan.org.models import Unit
+    from aduan.worker import run_until_empty
 
     settings.ADUAN_2FA_REQUIRED = False
     page = phone_page(browser)
@@ -52,6 +53,8 @@ def test_a_confidential_complaint_from_a_phone(browser, live_server, demo_city, 
     page.click("#complaint-form button[type=submit]")
     page.wait_for_load_state()
     assert "/lacak/" in page.url
+    run_until_empty()  # the worker opens a web complaint of words only
+    page.reload()
     complaint = Complaint.objects.get(reporter__phone="081355566677")
     assert complaint.confidential
     if complaint.owner.code != "rw-33-72-02-1007-05":

@@ -1,4 +1,5 @@
-import threading
+import signal
+import sys
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
@@ -44,8 +45,8 @@ class Command(BaseCommand):
 
         from aduan import worker
 
-        stop = threading.Event()
-        worker.start_in_thread(stop)
+        jobs = worker.start_process()
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop the worker with us
         self.stdout.write(f"Aduan demo on http://{host}:{port}/  (Ctrl+C to stop)")
         try:
             # A thread per request, each closing its database connections when done.
@@ -54,4 +55,4 @@ class Command(BaseCommand):
         except KeyboardInterrupt:
             pass
         finally:
-            stop.set()
+            worker.stop_process(jobs)

@@ -1,0 +1,67 @@
+"""A web complaint of words only is accepted in one short write and opened by the worker.
+
+The form answers as soon as the citizen's reference and tracking token are stored with
+a job (`accept`: one row and one job, one transaction); triage, place, deadlines,
+duplicates, routing and the acknowledgement then run in the worker (`open_accepted`),
+under that same reference and token. Exactly once: a complaint's token is unique, so a
+job run twice (a lease that ran out, a retry) finds the complaint and only removes the
+row. Until then the tracking page says the complaint is received and being recorded.
+
+Complaints with photos are opened while the citizen waits, as before: checking and
+storing the photos is the slow part of them, and photo bytes do not belong in a row.
+"""
+
+import dataclasses
+from datetime import datetime
+
+from django.db import IntegrityError
+from django.utils import timezone
+from django_tasks import task
+
+from aduan.writelock import writing
+
+from .intake import IncomingMessage, open_complaint
+from .models import AcceptedComplaint, Complaint, new_token
+from .reference import new_reference
+
+FIELDS = {f.name for f in dataclasses.fields(IncomingMessage)}
+
+
+def applies(msg: IncomingMessage) -> bool:
+    return not msg.photos
+
+
+def accept(msg: IncomingMessage) -> AcceptedComplaint:
+    """Store the message with its job; the reference and token are the citizen's now."""
+    now = msg.received_at or timezone.now()
+    message = dataclasses.asdict(dataclasses.replace(msg, photos=[], received_at=None))
+    message["received_at"] = now.isoformat()
+    row = AcceptedComplaint(ref=new_reference(), token=new_token(), message=message,
+                            created_at=now)
+    with writing():
+        row.save(force_insert=True)
+        open_accepted.enqueue(row.pk)
+    return row
+
+
+def waiting(token: str) -> AcceptedComplaint | None:
+    """The accepted complaint behind a tracking token, while it is not opened yet."""
+    return AcceptedComplaint.objects.filter(token=token).first()
+
+
+@task(queue_name="intake")
+def open_accepted(accepted_id: int) -> None:
+    """The job: open the accepted complaint (idempotent), then remove its row."""
+    row = AcceptedComplaint.objects.filter(pk=accepted_id).first()
+    if row is None:
+        return  # opened and removed before
+    if not Complaint.objects.filter(token=row.token).exists():
+        fields = {k: v for k, v in row.message.items() if k in FIELDS}
+        fields.update(received_at=datetime.fromisoformat(fields["received_at"]),
+                      ref=row.ref, token=row.token)
+        try:
+            open_complaint(IncomingMessage(**fields))
+        except IntegrityError:  # another run opened it a moment ago
+            if not Complaint.objects.filter(token=row.token).exists():
+                raise
+    AcceptedComplaint.objects.filter(pk=row.pk).delete()

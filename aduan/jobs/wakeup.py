@@ -1,0 +1,85 @@
+"""Wake-ups between the processes of one host, for SQLite (PostgreSQL has LISTEN/NOTIFY).
+
+A SQLite database lives on one host, so its workers can be woken the way PostgreSQL's
+are, without a server: each idle worker waits on a Unix datagram socket of its own in
+`ADUAN_DATA_DIR/run/`, and a process that commits a job sends one byte to every socket
+there (`ring`). A worker that cannot bind one (a path too long for a socket, a read-only
+folder) polls, as every worker still does between wake-ups for jobs due later.
+"""
+
+import logging
+import os
+import select
+import socket
+import threading
+from pathlib import Path
+
+from django.conf import settings
+
+logger = logging.getLogger("aduan.worker")
+
+PREFIX = "worker-"
+
+
+def folder() -> Path:
+    return Path(settings.DATA_DIR) / "run"
+
+
+class Mailbox:
+    """The socket an idle worker waits on."""
+
+    def __init__(self):
+        self.sock: socket.socket | None = None
+        self.path = folder() / f"{PREFIX}{os.getpid()}-{threading.get_ident() % 100000}.sock"
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.path.unlink(missing_ok=True)
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+            sock.bind(str(self.path))
+            sock.setblocking(False)
+            self.sock = sock
+        except OSError as exc:
+            logger.info("no wake-up socket at %s (%s); polling", self.path, exc)
+
+    def wait(self, timeout: float) -> None:
+        if self.sock is None:
+            threading.Event().wait(timeout)
+            return
+        ready, _, _ = select.select([self.sock], [], [], timeout)
+        while ready:  # every byte waiting is the same news
+            try:
+                self.sock.recv(64)
+            except BlockingIOError:
+                break
+
+    def close(self) -> None:
+        if self.sock is not None:
+            self.sock.close()
+            self.path.unlink(missing_ok=True)
+            self.sock = None
+
+
+_sender: socket.socket | None = None
+
+
+def ring() -> None:
+    """Wake every idle worker of this host (after a job was committed). Never raises."""
+    global _sender
+    try:
+        entries = list(os.scandir(folder()))
+    except OSError:
+        return  # no worker has waited here yet
+    if _sender is None:
+        _sender = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        _sender.setblocking(False)
+    for entry in entries:
+        if not entry.name.startswith(PREFIX):
+            continue
+        try:
+            _sender.sendto(b"!", entry.path)
+        except BlockingIOError:
+            pass  # its queue is full: it is awake anyway
+        except (ConnectionRefusedError, FileNotFoundError):
+            Path(entry.path).unlink(missing_ok=True)  # its worker died without cleaning up
+        except OSError:
+            pass
