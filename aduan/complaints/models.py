@@ -89,6 +89,10 @@ class Reporter(models.Model):
                 name="unique_reporter_handle_per_channel",
             )
         ]
+        # Lookups by (channel, handle): SQLite uses the partial unique index above only
+        # when a query repeats its condition as a literal, so every chat message's
+        # reporter lookup read the whole table.
+        indexes = [models.Index(fields=["channel", "handle"], name="reporter_channel_handle_idx")]
 
     def __str__(self) -> str:
         return self.name or f"{self.channel}:{self.pk}"

@@ -41,6 +41,17 @@ def since(moment) -> timedelta | None:
     return None if moment is None else timezone.now() - moment
 
 
+def window_elapsed(account: ChannelAccount, recipient: str, origin=None) -> timedelta | None:
+    """Time since the person last wrote to this account. When we are answering their
+    message (`origin`, from them) and its time is within the window, that message is
+    proof enough: their last one is at least as recent, and no query is needed."""
+    if origin is not None and origin.at is not None and origin.sender == recipient:
+        elapsed = since(origin.at)
+        if elapsed is not None and timedelta(0) <= elapsed < WINDOW:
+            return elapsed
+    return since(last_message_at(account, recipient))
+
+
 def compose_messenger(account: ChannelAccount, recipient: str, text: str,
                       buttons=()) -> dict:
     """Messenger Platform send (Pages and Instagram): RESPONSE inside 24 hours of the

@@ -28,7 +28,7 @@ BODY_LIMIT = 1024  # interactive body text
 def compose(account, recipient: str, text: str, *, origin=None, acknowledgement=False,
             buttons=(), image="", ask_location=False) -> dict:
     body = {"messaging_product": "whatsapp", "recipient_type": "individual", "to": recipient}
-    elapsed = graph.since(graph.last_message_at(account, recipient))
+    elapsed = graph.window_elapsed(account, recipient, origin)
     if elapsed is None or elapsed >= graph.WINDOW:
         body.update(type="template", template=template(account, text))
     elif buttons:

@@ -66,3 +66,29 @@ def test_concurrent_deliveries_yield_one_complaint(wa_account, graph, live_serve
     drain()
     assert Complaint.objects.count() == 1
     assert len(graph.sent("/messages")) == 1
+
+
+def test_the_message_being_answered_opens_the_window_without_a_query(
+        wa_account, django_assert_num_queries):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from aduan.channels.meta import graph
+    from aduan.channels.types import ChatMessage
+
+    def message(sender: str, ago: timedelta) -> ChatMessage:
+        return ChatMessage(account_id=wa_account.account_id, provider_id="wamid.X",
+                           sender=sender, text="Lampu mati", at=timezone.now() - ago)
+
+    with django_assert_num_queries(0):
+        elapsed = graph.window_elapsed(wa_account, "6281234567890",
+                                       message("6281234567890", timedelta(minutes=2)))
+    assert timedelta(minutes=1) < elapsed < timedelta(minutes=3)
+    # Older than the window, or from someone else: what was stored decides (nothing here).
+    with django_assert_num_queries(1):
+        assert graph.window_elapsed(wa_account, "6281234567890",
+                                    message("6281234567890", timedelta(days=2))) is None
+    with django_assert_num_queries(1):
+        assert graph.window_elapsed(wa_account, "6281234567890",
+                                    message("6289999999999", timedelta(minutes=2))) is None
