@@ -1,11 +1,13 @@
 """Side by side, in one run, interleaved rounds: Aduan's intake against its yardsticks.
 
     python bench/ratio_bench.py [--seconds 6] [--rounds 2] [--connections 32] [--db both]
+                                [--paths form,helpdesk,insert,webhook,nodb]
 
 Every server runs as `aduan serve` does: granian, WSGI, 2 worker processes, 4 threads each,
 on 127.0.0.1, loaded by wrk (Debian's; 2 threads, 32 connections). Paths measured:
 
-  form      Aduan's public complaint form, anonymous text complaint (POST, 302 = stored)
+  form      Aduan's public complaint form, anonymous text complaint (POST, 302 = stored:
+            words only are accepted for the worker, complaints/accepted.py)
   helpdesk  django-helpdesk 2.6.1's public ticket form, same fields (POST, 302 = stored)
   insert    a bare Django view inserting one row, on the Aduan server (POST, 200)
   webhook   signed WhatsApp webhooks, each a new message (POST, 200 = stored)
@@ -17,7 +19,9 @@ database kind and session/CSRF middleware. Rate limits are switched off (ADUAN_R
 so the bench measures intake, not the limiter. Rows created are counted in each database
 and compared with the successful answers. Ratios: form/helpdesk (goal >= 10),
 form/insert (goal >= 0.25), webhook/nodb (goal >= 0.5). PostgreSQL runs when DATABASE_URL
-points at a server (scratch databases beside it, dropped afterwards).
+points at a server (scratch databases beside it, dropped afterwards). `--paths` measures
+only some paths (e.g. `--paths webhook,nodb,insert`: no helpdesk server is set up then);
+a ratio is printed when both its paths ran.
 """
 
 import argparse
@@ -231,19 +235,20 @@ def sample_webhook(base: str, work: Path) -> str:
 
 
 class Counter:
-    """Rows in one table of one database, read from outside the servers."""
+    """Rows in some tables of one database, added up, read from outside the servers."""
 
-    def __init__(self, url: str | None, sqlite_file: Path | None, table: str):
-        self.url, self.file, self.table = url, sqlite_file, table
+    def __init__(self, url: str | None, sqlite_file: Path | None, *tables: str):
+        self.url, self.file = url, sqlite_file
+        self.sql = "SELECT " + " + ".join(f"(SELECT count(*) FROM {t})" for t in tables)
 
     def __call__(self) -> int:
         if self.url:
             import psycopg
 
             with psycopg.connect(self.url) as conn:
-                return conn.execute(f"SELECT count(*) FROM {self.table}").fetchone()[0]
+                return conn.execute(self.sql).fetchone()[0]
         with sqlite3.connect(self.file, timeout=30) as conn:
-            return conn.execute(f"SELECT count(*) FROM {self.table}").fetchone()[0]
+            return conn.execute(self.sql).fetchone()[0]
 
 
 def setup_aduan(work: Path, db_url: str | None) -> tuple[dict, Counter, Counter, Counter]:
@@ -273,7 +278,9 @@ def setup_aduan(work: Path, db_url: str | None) -> tuple[dict, Counter, Counter,
     subprocess.run([str(python), "-c", setup], env=env, check=True, cwd=ROOT,
                    stdout=subprocess.DEVNULL)
     sqlite_file = work / "aduan" / "aduan.sqlite3"
-    return (env, Counter(db_url, sqlite_file, "complaints_complaint"),
+    # A web complaint of words only is stored accepted; the worker (not run here) opens it.
+    return (env, Counter(db_url, sqlite_file, "complaints_complaint",
+                         "complaints_acceptedcomplaint"),
             Counter(db_url, sqlite_file, "channels_inboundevent"),
             Counter(db_url, sqlite_file, "aduan_site_benchrow"))
 
@@ -296,17 +303,21 @@ def setup_helpdesk(work: Path, db_url: str | None) -> tuple[dict, Counter, Path]
 
 def run_database(label: str, pg_url: str | None, args) -> dict:
     work = Path(tempfile.mkdtemp(prefix="aduan-ratio-"))
+    with_helpdesk = "helpdesk" in args.paths
     aduan_url = scratch_database(pg_url, "aduan_bench_ratio") if pg_url else None
-    helpdesk_url = scratch_database(pg_url, "aduan_bench_helpdesk") if pg_url else None
+    helpdesk_url = (scratch_database(pg_url, "aduan_bench_helpdesk")
+                    if pg_url and with_helpdesk else None)
     env, complaints, events, rows = setup_aduan(work, aduan_url)
-    hd_env, tickets, hd_python = setup_helpdesk(work, helpdesk_url)
     aduan = Server(Path(sys.executable), "aduan_site.wsgi:application", env, "/healthz", ROOT)
-    helpdesk = Server(hd_python, "helpdesk_site.wsgi:application", hd_env,
-                      "/helpdesk/tickets/submit/", SITES)
+    helpdesk = None
+    if with_helpdesk:
+        hd_env, tickets, hd_python = setup_helpdesk(work, helpdesk_url)
+        helpdesk = Server(hd_python, "helpdesk_site.wsgi:application", hd_env,
+                          "/helpdesk/tickets/submit/", SITES)
     pool = [urllib.parse.quote_plus(t) for t in texts()]
     try:
         token = csrf(aduan.base, "/aduan/baru/")
-        hd_token = csrf(helpdesk.base, "/helpdesk/tickets/submit/")
+        hd_token = csrf(helpdesk.base, "/helpdesk/tickets/submit/") if helpdesk else ""
         scripts = {}
         form_pool = work / "form.txt"
         form_pool.write_text("\n".join(
@@ -320,6 +331,8 @@ def run_database(label: str, pg_url: str | None, args) -> dict:
         for name, path, tok, pool_file in (("form", "/aduan/baru/", token, form_pool),
                                            ("helpdesk", "/helpdesk/tickets/submit/", hd_token,
                                             hd_pool)):
+            if name not in args.paths:
+                continue
             base = aduan.base if name == "form" else helpdesk.base
             scripts[name] = work / f"{name}.lua"
             scripts[name].write_text(LUA_FORM % {"base": base, "pool": pool_file, "path": path,
@@ -330,12 +343,14 @@ def run_database(label: str, pg_url: str | None, args) -> dict:
         scripts["nodb"].write_text(LUA_DONE)
         plan = {
             "form": (aduan, "/aduan/baru/", complaints),
-            "helpdesk": (helpdesk, "/helpdesk/tickets/submit/", tickets),
+            "helpdesk": (helpdesk, "/helpdesk/tickets/submit/",
+                         tickets if helpdesk else None),
             "insert": (aduan, "/bench/insert/", rows),
             "webhook": (aduan, "/webhooks/meta", events),
             "nodb": (aduan, "/webhooks/meta?hub.mode=subscribe&hub.challenge=1"
                             f"&hub.verify_token={VERIFY}", None),
         }
+        plan = {name: plan[name] for name in PATHS if name in args.paths}
         totals = {k: {"ok": 0, "seconds": 0.0, "cpu": 0.0, "rows": 0, "p50": [], "p99": []}
                   for k in plan}
         order = list(plan)
@@ -348,7 +363,8 @@ def run_database(label: str, pg_url: str | None, args) -> dict:
                     if warm["requests"] > 8 and warm["p99"] < 1000:
                         break
         for server in (aduan, helpdesk):
-            settle(server)
+            if server:
+                settle(server)
         for rnd in range(args.rounds):
             for name in order[rnd % len(order):] + order[:rnd % len(order)]:
                 server, path, count = plan[name]
@@ -380,7 +396,8 @@ def run_database(label: str, pg_url: str | None, args) -> dict:
         return totals
     finally:
         aduan.stop()
-        helpdesk.stop()
+        if helpdesk:
+            helpdesk.stop()
         for url in (aduan_url, helpdesk_url):
             if url:
                 drop_database(url)
@@ -397,14 +414,23 @@ def report(label: str, totals: dict) -> None:
              "django-helpdesk 2.6.1 public form", "insert": "bare one-row insert view",
              "webhook": "Aduan signed WhatsApp webhook", "nodb": "webhook handshake (no db)"}
     for key, name in names.items():
+        if key not in totals:
+            continue
         t = totals[key]
         cpu = t["cpu"] * 1000 / t["ok"] if t["ok"] else float("nan")
         print(f"{name:<44}{rate[key]:9.1f}{max(t['p50']):9.1f}{max(t['p99']):9.1f}"
               f"{cpu:12.2f}{t['rows']:>5}/{t['ok']:<5}")
-    checks = [("form / helpdesk form", rate["form"] / rate["helpdesk"], 10.0),
-              ("form / bare insert", rate["form"] / rate["insert"], 0.25),
-              ("webhook / no-db endpoint", rate["webhook"] / rate["nodb"], 0.5)]
-    for name, value, goal in checks:
+    checks = [("form / helpdesk form", "form", "helpdesk", 10.0),
+              ("form / bare insert", "form", "insert", 0.25),
+              ("webhook / no-db endpoint", "webhook", "nodb", 0.5),
+              ("webhook / bare insert", "webhook", "insert", None)]
+    for name, top, bottom, goal in checks:
+        if top not in rate or bottom not in rate:
+            continue
+        value = rate[top] / rate[bottom]
+        if goal is None:
+            print(f"  ratio {name:<28}{value:8.2f}")
+            continue
         print(f"  ratio {name:<28}{value:8.2f}   goal >= {goal:g}  "
               f"{'met' if value >= goal else 'NOT met'}")
     # wrk stops counting at the deadline; up to one request per connection per round is
@@ -416,6 +442,16 @@ def report(label: str, totals: dict) -> None:
           "deadlines): " + ("yes" if not mismatched else f"NO for {', '.join(mismatched)}"))
 
 
+def paths(value: str) -> list[str]:
+    """`--paths form,webhook`: the paths to measure, in the bench's order."""
+    chosen = {name.strip() for name in value.split(",") if name.strip()}
+    unknown = chosen - set(PATHS)
+    if unknown or not chosen:
+        raise argparse.ArgumentTypeError(f"choose among {', '.join(PATHS)}; "
+                                         f"not {', '.join(sorted(unknown)) or 'nothing'}")
+    return [name for name in PATHS if name in chosen]
+
+
 def main() -> None:
     global ARGS
     parser = argparse.ArgumentParser()
@@ -423,6 +459,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--paths", type=paths, default=",".join(PATHS),
+                        help="comma list among " + ", ".join(PATHS) + " (default: all)")
     ARGS = parser.parse_args()
     pg = os.environ.get("DATABASE_URL", "")
     print(f"== ratio bench: {os.cpu_count()} CPUs")
@@ -433,6 +471,7 @@ def main() -> None:
 
 
 ARGS = argparse.Namespace()
+PATHS = ("form", "helpdesk", "insert", "webhook", "nodb")
 
 if __name__ == "__main__":
     main()

@@ -2,14 +2,13 @@
 
 The unique key (account, provider id) makes repeated and concurrent deliveries of one
 message store one event and queue one job. Delivery statuses are applied at once (a
-single UPDATE on the outbox) and not stored.
+single UPDATE on the outbox) and not stored. Events are written by `eventrows`, together
+with those of other deliveries arriving at the same moment: a 2xx follows their commit.
 """
 
 import logging
-from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
@@ -17,9 +16,9 @@ from aduan.complaints import lookups
 from aduan.guard import limits, refusals
 from aduan.writelock import writing
 
-from .models import ChannelAccount, InboundEvent, OutboxMessage
+from . import eventrows
+from .models import ChannelAccount, OutboxMessage
 from .outbox import after_failed_status
-from .processing import process_inbound
 from .types import DeliveryStatus, Malformed, Parsed
 
 logger = logging.getLogger("aduan.channels")
@@ -54,18 +53,6 @@ def refuse_event(kind: str, parsed: Parsed) -> None:
             raise Malformed("text no database can store (e.g. a lone surrogate or NUL)")
 
 
-def _over_hourly_limit(account: ChannelAccount, sender: str, now) -> bool:
-    """One index range (account, sender, received_at), in plain SQL: on every stored
-    message, building the ORM query cost more than running it."""
-    table = connection.ops.quote_name(InboundEvent._meta.db_table)
-    since = connection.ops.adapt_datetimefield_value(now - timedelta(hours=1))
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*) FROM {table} WHERE account_id = %s AND sender = %s "
-                       "AND received_at >= %s", [account.pk, sender[:200], since])
-        (count,) = cursor.fetchone()
-    return count >= settings.ADUAN_MAX_MESSAGES_PER_SENDER_HOUR
-
-
 def store(kind: str, body: str, parsed: Parsed, account: ChannelAccount | None = None) -> int:
     """Store each new message and queue its job; apply statuses. Returns how many are new.
 
@@ -78,36 +65,27 @@ def store(kind: str, body: str, parsed: Parsed, account: ChannelAccount | None =
         raise Malformed("the body holds text no database can store")
     refuse_event(kind, parsed)
 
-    new = 0
     now = timezone.now()
-    accounts = {msg.account_id: account_for(kind, msg.account_id)  # read before writing
-                for msg in parsed.messages if account is None}
-    with writing():
-        for msg in parsed.messages:
-            acct = account if account is not None else accounts[msg.account_id]
-            if acct is None or not acct.is_active:
-                refusals.record(kind, "unknown_account")
-                continue
-            reason = limits.message_problem(msg)
-            if reason:
+    rows, refused = [], []
+    for msg in parsed.messages:
+        acct = account if account is not None else account_for(kind, msg.account_id)
+        reason = ("unknown_account" if acct is None or not acct.is_active
+                  else limits.message_problem(msg))
+        if reason:
+            refused.append(reason)
+            continue
+        rows.append(eventrows.EventRow(
+            acct.pk, msg.provider_id[:300], "comment" if msg.comment_id else "message",
+            msg.sender[:200], body, now))
+    outcome = eventrows.add(rows)  # committed with rows other deliveries wrote meanwhile
+    refused += [what for what in outcome if what == eventrows.LIMIT]
+    if refused or parsed.statuses:
+        with writing():
+            for reason in refused:
                 refusals.record(kind, reason)
-                continue
-            if _over_hourly_limit(acct, msg.sender, now):
-                refusals.record(kind, "sender_hourly_limit")
-                continue
-            try:
-                with transaction.atomic():
-                    event = InboundEvent.objects.create(
-                        account=acct, provider_id=msg.provider_id[:300],
-                        kind="comment" if msg.comment_id else "message",
-                        sender=msg.sender[:200], body=body, received_at=now)
-            except IntegrityError:
-                continue  # delivered before: nothing changes
-            process_inbound.enqueue(event.pk)
-            new += 1
-        for status in parsed.statuses:
-            apply_status(kind, status)
-    return new
+            for status in parsed.statuses:
+                apply_status(kind, status)
+    return outcome.count(eventrows.NEW)
 
 
 def apply_status(kind: str, status: DeliveryStatus) -> None:

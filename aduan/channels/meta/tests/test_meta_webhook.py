@@ -55,7 +55,7 @@ def test_unknown_object_is_acknowledged_and_ignored(client, wa_account):
 
 
 def test_database_down_answers_503_so_meta_retries(client, wa_account):
-    with mock.patch("aduan.channels.inbound.InboundEvent.objects.create",
+    with mock.patch("aduan.channels.eventrows.insert_round",
                     side_effect=OperationalError("database is locked")):
         assert post_meta(client, TEXT).status_code == 503
     assert InboundEvent.objects.count() == 0
