@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from aduan.complaints import identity
 from aduan.complaints.intake import IncomingMessage, open_complaint, open_for
-from aduan.complaints.models import Complaint, Event, Reporter
+from aduan.complaints.models import OPEN, Complaint, Event, Reporter
 from aduan.complaints.signals import event_recorded
 
 from . import citizen_link
@@ -54,15 +54,15 @@ PENDING: ContextVar[Pending | None] = ContextVar("aduan_pending_event", default=
 
 def reporter_lock(channel: str, handle: str, phone: str = "") -> None:
     """PostgreSQL: one transaction at a time per reporter (until commit), and per verified
-    phone number (the same citizen on two chats; taken second, so never in a cycle).
-    SQLite's write transactions are one at a time anyway."""
-    if phone:
-        reporter_lock(channel, handle)
-        channel, handle = "phone", phone
-    if connection.vendor == "postgresql":
-        key = int.from_bytes(hashlib.blake2b(f"{channel}:{handle}".encode(),
-                                             digest_size=8).digest(), "big", signed=True)
-        with connection.cursor() as cursor:
+    phone number (the same citizen on two chats; taken second, in a statement of its own,
+    so never in a cycle). SQLite's write transactions are one at a time anyway."""
+    if connection.vendor != "postgresql":
+        return
+    names = [f"{channel}:{handle}"] + ([f"phone:{phone}"] if phone else [])
+    with connection.cursor() as cursor:
+        for name in names:
+            key = int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "big",
+                                 signed=True)
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
 
 
@@ -78,8 +78,28 @@ def applies(account: ChannelAccount, msg: ChatMessage) -> bool:
             return False
         if linking.linked_user(account.kind, msg.sender) is not None:
             return False
-    reporter = Reporter.objects.filter(channel=account.kind, handle=msg.sender[:200]).first()
+    handle = msg.sender[:200]
+    if _unknown_citizen(account.kind, handle, identity.e164(msg.verified_phone)):
+        return True
+    reporter = Reporter.objects.filter(channel=account.kind, handle=handle).first()
     return open_for(reporter, account.kind, msg.verified_phone) is None
+
+
+def _unknown_citizen(channel: str, handle: str, phone: str) -> bool:
+    """No reporter on this chat and none with the number the channel proved: then
+    `open_for` finds no open complaint, and a first message (the common case) is told by
+    one index lookup in plain SQL instead of two ORM queries and a third one built."""
+    if not handle:  # web-form reporters have no handle: the general check decides
+        return False
+    table = connection.ops.quote_name(Reporter._meta.db_table)
+    sql = f"SELECT 1 FROM {table} WHERE (channel = %s AND handle = %s AND NOT (handle = ''))"
+    params = [channel, handle]
+    if phone:
+        sql += " OR verified_phone = %s"
+        params.append(phone)
+    with connection.cursor() as cursor:
+        cursor.execute(sql + " LIMIT 1", params)
+        return cursor.fetchone() is None
 
 
 def open_first(event_id: int, account: ChannelAccount, msg: ChatMessage,
@@ -111,12 +131,27 @@ def mark_processed(sender, event: Event, **kwargs) -> None:
     # This chat's reporter, or the same citizen on another chat (ids first: identity.py)
     citizen = identity.same_citizen(phone=phone, also=Q(channel=pending.channel,
                                                          handle=pending.handle))
-    earlier = Complaint.objects.open().filter(
-        reporter_id__in=citizen).exclude(pk=event.complaint_id)
-    if earlier.exists():
-        raise ReporterBusy
-    done = InboundEvent.objects.filter(pk=pending.event_id, processed_at__isnull=True).update(
-        processed_at=timezone.now(), complaint_id=event.complaint_id, error="")
-    if not done:
-        raise AlreadyProcessed
+    if not _mark(pending.event_id, event.complaint_id, citizen):
+        # Still unprocessed: the citizen has another open complaint by now, and the general
+        # path threads the message onto it (it locks the event first).
+        unprocessed = InboundEvent.objects.filter(pk=pending.event_id, processed_at__isnull=True)
+        raise ReporterBusy if unprocessed.exists() else AlreadyProcessed
     pending.marked = True
+
+
+def _mark(event_id: int, complaint_id: int, citizen: list[int]) -> bool:
+    """Mark the event processed by this complaint, only while it is unprocessed and none of
+    the citizen's reporters has another open complaint: one conditional UPDATE, in plain
+    SQL because it runs for every first message."""
+    quote = connection.ops.quote_name
+    sql = (f"UPDATE {quote(InboundEvent._meta.db_table)} SET processed_at = %s, "
+           "complaint_id = %s, error = '' WHERE id = %s AND processed_at IS NULL")
+    params = [connection.ops.adapt_datetimefield_value(timezone.now()), complaint_id, event_id]
+    if citizen:
+        sql += (f" AND NOT EXISTS (SELECT 1 FROM {quote(Complaint._meta.db_table)} "
+                f"WHERE status IN ({', '.join(['%s'] * len(OPEN))}) "
+                f"AND reporter_id IN ({', '.join(['%s'] * len(citizen))}) AND id <> %s)")
+        params += [*OPEN, *citizen, complaint_id]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount > 0

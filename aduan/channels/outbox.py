@@ -13,11 +13,11 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
 from django.dispatch import receiver
 from django.utils import timezone
 from django_tasks import task
 
+from aduan import plainsql
 from aduan.complaints import lookups
 from aduan.complaints.intake import acknowledgement_text
 from aduan.complaints.models import Complaint, Event
@@ -144,13 +144,13 @@ def answer_press(account: ChannelAccount, msg) -> None:
 
 
 def queue(account, complaint, key, recipient, payload, *, status=S.QUEUED, error=""):
-    try:  # keys are new almost always: insert first, read only when it was queued before
-        with transaction.atomic():
-            row = OutboxMessage.objects.create(
-                key=key[:200], account=account, complaint=complaint,
-                recipient=recipient[:200], payload=payload, status=status, last_error=error)
-    except IntegrityError:
-        return OutboxMessage.objects.get(key=key[:200])
+    """One row per key (inside the caller's transaction) and, when queued, its send job.
+    Keys are new almost always: insert first, read only when it was queued before."""
+    row = OutboxMessage(account=account, complaint=complaint, key=key[:200],
+                        recipient=recipient[:200], payload=payload, status=status,
+                        last_error=error)
+    if plainsql.insert(row, unless_taken="key") is None:
+        return OutboxMessage.objects.get(key=row.key)
     if status == S.QUEUED:
         deliver_outbox.enqueue(row.pk)
     return row
@@ -161,23 +161,37 @@ def backoff(attempts: int, retry_after: float | None = None) -> float:
     return min(BACKOFF_CAP, max(delay, retry_after or 0))
 
 
-def _wait_for_turn(outbox_id: int, now) -> float:
+def _wait_for_turn(row: OutboxMessage, now) -> float:
     """Seconds this row must wait: messages to one recipient leave in order, one at a
     time (an earlier row still queued or sending goes first), and at least
     ADUAN_OUTBOX_PACE_SECONDS apart (the provider's per-user pacing). Other recipients
     are not held up."""
-    row = OutboxMessage.objects.filter(pk=outbox_id, status=S.QUEUED).values(
-        "account_id", "recipient", "account__account_id").first()
-    if row is None or row["recipient"] in ("", row["account__account_id"]):
+    if row.recipient in ("", row.account.account_id):
         return 0.0  # the unit's own page (activity posts), a press answer: no person to pace
-    mine = OutboxMessage.objects.filter(account_id=row["account_id"],
-                                        recipient=row["recipient"])
-    if mine.filter(pk__lt=outbox_id, status__in=[S.QUEUED, S.SENDING]).exists():
+    earlier, last = _recipient_state(row)
+    if earlier:
         return PACE_RECHECK
     pace = getattr(settings, "ADUAN_OUTBOX_PACE_SECONDS", 1.0)
-    last = mine.filter(sent_at__isnull=False).order_by("-sent_at").values_list(
-        "sent_at", flat=True).first() if pace else None
-    return max(0.0, pace - (now - last).total_seconds()) if last else 0.0
+    return max(0.0, pace - (now - last).total_seconds()) if pace and last else 0.0
+
+
+def _recipient_state(row: OutboxMessage) -> tuple[bool, object]:
+    """Whether an earlier row to the same person is still queued or sending, and when the
+    last one to them was sent: one statement over that person's rows (the index
+    outbox_recipient_idx), in plain SQL because it runs on every send."""
+    table = connection.ops.quote_name(OutboxMessage._meta.db_table)
+    mine = f"FROM {table} WHERE account_id = %s AND recipient = %s"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT EXISTS (SELECT 1 {mine} AND id < %s AND status IN (%s, %s)), "
+            f"(SELECT MAX(sent_at) {mine})",
+            [row.account_id, row.recipient, row.pk, S.QUEUED, S.SENDING,
+             row.account_id, row.recipient])
+        earlier, last = cursor.fetchone()
+    convert = getattr(connection.ops, "convert_datetimefield_value", None)  # SQLite: text
+    if last is not None and convert is not None:
+        last = convert(last, None, connection)
+    return bool(earlier), last
 
 
 def account_rate(account: ChannelAccount) -> float:
@@ -236,13 +250,15 @@ def deliver(outbox_id: int) -> str:
     it again), and the window in which a kill leaves the provider's answer unknown is
     the request itself."""
     now = timezone.now()
-    wait = _wait_for_turn(outbox_id, now)
+    row = (OutboxMessage.objects.filter(pk=outbox_id, status=S.QUEUED)
+           .select_related("account").first())
+    if row is None:
+        return "skipped"
+    wait = _wait_for_turn(row, now)
     if wait > 0:
         return _later(outbox_id, now + timedelta(seconds=wait))
-    due = OutboxMessage.objects.filter(
-        pk=outbox_id, status=S.QUEUED, next_attempt_at__lte=now + timedelta(seconds=1))
-    row = due.select_related("account").first()
-    if row is None:
+    soon = now + timedelta(seconds=1)
+    if row.next_attempt_at > soon:
         return "skipped"
     account = row.account
     usable = account.is_active and (account.token or not CHANNELS[account.kind].needs_token)
@@ -252,7 +268,8 @@ def deliver(outbox_id: int) -> str:
             return _later(row.pk, timezone.now() + timedelta(seconds=SLOT_AHEAD / 2))
         if slot:
             time.sleep(slot)
-    if not due.update(status=S.SENDING, attempts=F("attempts") + 1, claimed_at=timezone.now()):
+    if not _update(outbox_id, S.QUEUED, {"status": S.SENDING, "claimed_at": timezone.now()},
+                   count_attempt=True, due_by=soon):
         return "skipped"  # another worker took it meanwhile
     row.attempts += 1
     try:
@@ -361,10 +378,31 @@ def _finish(row: OutboxMessage, status: str, *, error: str = "", provider_id: st
         fields.update(sent_at=timezone.now(), provider_message_id=provider_id[:300])
         if provider_id:
             fields["delivery_status"] = "sent"
-    OutboxMessage.objects.filter(pk=row.pk, status=S.SENDING).update(**fields)
+    _update(row.pk, S.SENDING, fields)
     if status == S.PARKED:
         logger.warning("outbox %s parked: %s", row.pk, error[:300])
     return status
+
+
+def _update(outbox_id: int, was: str, values: dict, *, count_attempt: bool = False,
+            due_by=None) -> int:
+    """Change one row only while it is in status `was` (and, with `due_by`, due by then):
+    the conditional UPDATE of every send, twice, in plain SQL. Returns the rows changed."""
+    meta, quote = OutboxMessage._meta, connection.ops.quote_name
+    sets = [f"{quote(meta.get_field(name).column)} = %s" for name in values]
+    params = [meta.get_field(name).get_db_prep_save(value, connection)
+              for name, value in values.items()]
+    if count_attempt:
+        sets.append(f"{quote('attempts')} = {quote('attempts')} + 1")
+    where = f"{quote('id')} = %s AND {quote('status')} = %s"
+    params += [outbox_id, was]
+    if due_by is not None:
+        where += f" AND {quote('next_attempt_at')} <= %s"
+        params.append(connection.ops.adapt_datetimefield_value(due_by))
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {quote(meta.db_table)} SET {', '.join(sets)} WHERE {where}",
+                       params)
+        return cursor.rowcount
 
 
 def _retry_or_park(row: OutboxMessage, error: str, retry_after: float | None) -> str:

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aduan import plainsql
 from aduan.org.access import access_for
 from aduan.org.models import Unit
 from aduan.regions.models import Region
@@ -46,12 +47,13 @@ def _label(actor) -> str:
 def record(complaint: Complaint, kind: str, actor=None, note: str = "", public: bool = False,
            data: dict | None = None, at: datetime | None = None) -> Event:
     """Write one timeline event and tell the layers above about it."""
-    event = Event.objects.create(
+    event = Event(
         complaint=complaint, kind=kind,
         actor=actor if actor is not None and not isinstance(actor, str) else None,
         actor_label=_label(actor), note=note, public=public, data=data or {},
         created_at=at or timezone.now(),
     )
+    plainsql.insert(event)  # written on every change: no ORM insert built each time
     event_recorded.send(sender=Event, event=event)
     return event
 

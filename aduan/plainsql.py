@@ -1,0 +1,43 @@
+"""A model instance inserted with one plain INSERT ... RETURNING, for the rows written on
+every message (timeline events, outbox rows).
+
+Building the ORM's insert statement costs more than running it (about 0.5 ms against
+0.05 ms on SQLite). The values are prepared by the model's own fields, as `save()` does
+(`pre_save`, then `get_db_prep_save`), so a row is stored exactly as the ORM stores it.
+No `pre_save`/`post_save` signal is sent: use it only for models nothing listens to.
+"""
+
+from functools import cache
+
+from django.db import connection
+
+
+def insert(instance, *, unless_taken: str = "") -> int | None:
+    """Insert `instance` and give it its new primary key, which is returned. With
+    `unless_taken` (a unique column), a row holding the same value there already is left
+    alone and None is returned: no IntegrityError, so no savepoint is needed around it."""
+    fields = _fields(type(instance))
+    with connection.cursor() as cursor:
+        cursor.execute(_sql(type(instance), connection.vendor, unless_taken), [
+            f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields])
+        found = cursor.fetchone()
+    if found is None:
+        return None
+    instance.pk = found[0]
+    instance._state.adding, instance._state.db = False, connection.alias
+    return instance.pk
+
+
+def _fields(model) -> list:
+    return [f for f in model._meta.local_concrete_fields if f is not model._meta.auto_field]
+
+
+@cache
+def _sql(model, vendor: str, unless_taken: str) -> str:
+    quote = connection.ops.quote_name
+    fields = _fields(model)
+    conflict = f" ON CONFLICT ({quote(unless_taken)}) DO NOTHING" if unless_taken else ""
+    return (f"INSERT INTO {quote(model._meta.db_table)} "
+            f"({', '.join(quote(f.column) for f in fields)}) "
+            f"VALUES ({', '.join(['%s'] * len(fields))}){conflict} "
+            f"RETURNING {quote(model._meta.pk.column)}")
