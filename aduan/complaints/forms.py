@@ -2,6 +2,7 @@ import re
 
 from django import forms
 from django.conf import settings
+from django.utils.choices import BaseChoiceIterator, normalize_choices
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -51,10 +52,22 @@ def read_photos(files) -> list[bytes]:
     return result
 
 
-def kelurahan_choices():
+class FixedChoices(BaseChoiceIterator):
+    """Choices already in Django's canonical form, kept as they are: a field given a plain
+    list normalises it again on every form, a cost the complaint form paid per POST."""
+
+    def __init__(self, choices: list):
+        self.choices = normalize_choices(choices)
+
+    def __iter__(self):
+        return iter(self.choices)
+
+
+def kelurahan_choices() -> FixedChoices:
     """Kelurahan with an office, grouped by kecamatan: read once per process and language
     (see lookups), not on every form."""
-    return list(lookups.memo(("kelurahan-choices", get_language()), _kelurahan_choices))
+    return lookups.memo(("kelurahan-choices", get_language()),
+                        lambda: FixedChoices(_kelurahan_choices()))
 
 
 def _kelurahan_choices():
