@@ -130,7 +130,7 @@ class Runner:
         beat = threading.Thread(target=self._heartbeats, name="aduan-job-lease", daemon=True)
         beat.start()
         listener = Listener() if connection.vendor == "postgresql" and psycopg else None
-        mailbox = wakeup.Mailbox() if connection.vendor == "sqlite" else None
+        mailbox = wakeup.open_mailbox() if connection.vendor == "sqlite" else None
         try:
             while not self.stop.is_set():
                 try:
@@ -146,7 +146,7 @@ class Runner:
                     continue
                 if listener is not None:
                     listener.wait(max(self.poll, 1.0))
-                elif mailbox is not None and mailbox.sock is not None:
+                elif mailbox is not None:
                     mailbox.wait(self.poll)
                 else:
                     queue.WAKE.wait(self.poll)

@@ -25,25 +25,31 @@ def folder() -> Path:
     return Path(settings.DATA_DIR) / "run"
 
 
+def open_mailbox() -> "Mailbox | None":
+    """This worker's mailbox, or None when no socket can be bound (the caller polls)."""
+    path = folder() / f"{PREFIX}{os.getpid()}-{threading.get_ident() % 100000}.sock"
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.unlink(missing_ok=True)
+        sock.bind(str(path))
+    except OSError as exc:
+        sock.close()
+        logger.info("no wake-up socket at %s (%s); polling", path, exc)
+        return None
+    sock.setblocking(False)
+    return Mailbox(sock, path)
+
+
 class Mailbox:
     """The socket an idle worker waits on."""
 
-    def __init__(self):
-        self.sock: socket.socket | None = None
-        self.path = folder() / f"{PREFIX}{os.getpid()}-{threading.get_ident() % 100000}.sock"
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.path.unlink(missing_ok=True)
-            sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-            sock.bind(str(self.path))
-            sock.setblocking(False)
-            self.sock = sock
-        except OSError as exc:
-            logger.info("no wake-up socket at %s (%s); polling", self.path, exc)
+    def __init__(self, sock: socket.socket, path: Path):
+        self.sock: socket.socket | None = sock
+        self.path = path
 
     def wait(self, timeout: float) -> None:
-        if self.sock is None:
-            threading.Event().wait(timeout)
+        if self.sock is None:  # closed
             return
         ready, _, _ = select.select([self.sock], [], [], timeout)
         while ready:  # every byte waiting is the same news

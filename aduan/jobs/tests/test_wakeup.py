@@ -9,7 +9,8 @@ from aduan.jobs.tests.procs import Graph, Site, payload, post
 
 def test_ring_wakes_a_mailbox_and_clears_a_dead_workers_socket(settings, tmp_path):
     settings.DATA_DIR = tmp_path
-    box = wakeup.Mailbox()
+    box = wakeup.open_mailbox()
+    assert box is not None
     stale = wakeup.folder() / f"{wakeup.PREFIX}999999-1.sock"
     stale.touch()  # a worker killed before it could remove its socket
     try:
