@@ -183,6 +183,10 @@ ADUAN_JOB_LEASE_SECONDS = float(env("ADUAN_JOB_LEASE_SECONDS", "30"))
 ADUAN_JOB_BACKOFF_SECONDS = float(env("ADUAN_JOB_BACKOFF_SECONDS", "2"))
 ADUAN_JOB_MAX_ATTEMPTS = int(env("ADUAN_JOB_MAX_ATTEMPTS", "5"))
 ADUAN_WORKER_POLL_SECONDS = float(env("ADUAN_WORKER_POLL_SECONDS", "0.2"))
+# Threads of each `aduan worker` that only send the outbox (0: the main loop sends too), so a
+# provider's slow answer or the account's pacing never holds up turning messages into
+# complaints, and several sends wait on the provider at once.
+ADUAN_WORKER_SEND_THREADS = int(env("ADUAN_WORKER_SEND_THREADS", "4"))
 
 # Outbox pacing (docs/channels.md, "Order and pacing"). Per person: messages leave in order,
 # at least PACE_SECONDS apart (Telegram: about one message per second in a chat). Per

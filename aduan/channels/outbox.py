@@ -49,7 +49,8 @@ def text_for(event: Event, complaint: Complaint) -> str:
     ref, note, link = complaint.ref, event.note.strip(), complaint.tracking_url()
     unit = event.data.get("unit", "")
     texts = {
-        "received": acknowledgement_text(complaint),  # the tracking link, sent not stored
+        # The tracking link, sent not stored; and a merge decided at intake.
+        "received": acknowledgement_text(complaint, event.data.get("merged_into", "")),
         "assigned": f"Aduan {ref} diteruskan ke {unit} untuk ditangani.",
         "acknowledged": f"Aduan {ref} sudah diterima petugas dan sedang ditangani."
                         + (f" {note}" if note else ""),
@@ -78,8 +79,8 @@ def text_for(event: Event, complaint: Complaint) -> str:
 def on_event_recorded(sender, event: Event, **kwargs) -> None:
     if not event.public or event.kind not in NOTIFY_KINDS:
         return
-    if event.kind == "assigned" and event.data.get("automatic"):
-        return  # routed in the same second as the acknowledgement: one message is enough
+    if event.kind in ("assigned", "merged") and event.data.get("automatic"):
+        return  # decided with the acknowledgement: one message (which names a merge) is enough
     complaint = event.complaint
     # The conversation is the complaint's account and reporter, wherever the complaint
     # arrived: a web complaint has none until a chat joins it (citizen_link.py).

@@ -233,7 +233,8 @@ def open_complaint(msg: IncomingMessage) -> Complaint:
         actions.record(
             complaint, "received", None, public=True, at=now,
             note=acknowledgement_note(complaint),
-            data={"channel": msg.channel, "photos": photo_ids, "acknowledgement": True},
+            data={"channel": msg.channel, "photos": photo_ids, "acknowledgement": True,
+                  **({"merged_into": merge_into.ref} if merge_into is not None else {})},
         )
         if about is not None:
             # Not merged into (nor routed to) the named unit's complaints: one level up.
@@ -267,11 +268,14 @@ def acknowledgement_note(complaint: Complaint) -> str:
     return f"Terima kasih, aduan Anda sudah kami terima dengan nomor {complaint.ref}."
 
 
-def acknowledgement_text(complaint: Complaint) -> str:
+def acknowledgement_text(complaint: Complaint, merged_into: str = "") -> str:
     """The first reply on the citizen's channel: reference, private tracking link and where
-    to read how their data is handled. Built when sent, never stored on the timeline."""
+    to read how their data is handled. Built when sent, never stored on the timeline. A
+    complaint merged at intake says so here (`merged_into`): one message, not two."""
+    merged = (f"\nMasalah yang sama sudah dilaporkan dalam aduan {merged_into}; aduan Anda "
+              "kami gabungkan ke sana." if merged_into else "")
     return (
-        f"{acknowledgement_note(complaint)}\n"
+        f"{acknowledgement_note(complaint)}{merged}\n"
         f"Pantau perkembangannya di {complaint.tracking_url()}\n"
         f"Cara kami menjaga data Anda: {settings.PUBLIC_URL}{reverse('privacy:notice')}"
     )

@@ -41,6 +41,9 @@ K = ProofWarning.Kind
 def refresh(complaint) -> list[ProofWarning]:
     """Recompute and store the complaint's warnings; returns them (new and kept)."""
     photos = list(Photo.objects.filter(complaint=complaint).order_by("created_at", "id"))
+    if not photos:  # every warning is about a photo: none to keep (most chat complaints)
+        ProofWarning.objects.filter(complaint=complaint).delete()
+        return []
     found = {w.key: w for w in _compute(complaint, photos)}
     with transaction.atomic():
         existing = {w.key: w for w in ProofWarning.objects.filter(complaint=complaint)}

@@ -72,17 +72,25 @@ class Claimed:
     max_attempts: int
 
 
-def claim(worker: str, limit: int = 20) -> list[Claimed]:
+def claim(worker: str, limit: int = 20, queues: tuple[str, ...] = (),
+          exclude: tuple[str, ...] = ()) -> list[Claimed]:
+    """Up to `limit` ready jobs, highest priority first; only of `queues` when given,
+    never of `exclude` (a worker's sending threads take the outbox, its main loop the rest)."""
     now = timezone.now()
     lock = " FOR UPDATE SKIP LOCKED" if connection.vendor == "postgresql" else ""
+    which = ""
+    if queues:
+        which += f" AND queue IN ({', '.join(['%s'] * len(queues))})"
+    if exclude:
+        which += f" AND queue NOT IN ({', '.join(['%s'] * len(exclude))})"
     sql = (
         f"UPDATE {TABLE} SET state = %s, attempts = attempts + 1, lease_until = %s, "
         f"worker = %s WHERE id IN (SELECT id FROM {TABLE} WHERE state = %s AND "
-        f"run_after <= %s ORDER BY priority DESC, run_after, id LIMIT %s{lock}) "
+        f"run_after <= %s{which} ORDER BY priority DESC, run_after, id LIMIT %s{lock}) "
         "RETURNING id, task_path, args, attempts, max_attempts"
     )
     params = [RUNNING, _dt(now + timedelta(seconds=lease_seconds())), worker, READY,
-              _dt(now), limit]
+              _dt(now), *queues, *exclude, limit]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()

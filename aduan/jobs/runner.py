@@ -66,8 +66,10 @@ class Listener:
 
 class Runner:
     def __init__(self, *, batch: int = 20, poll: float | None = None, around_job=nullcontext,
-                 worker: str | None = None):
+                 worker: str | None = None, queues: tuple[str, ...] = (),
+                 exclude: tuple[str, ...] = ()):
         self.batch = batch
+        self.queues, self.exclude = queues, exclude
         self.poll = poll if poll is not None else float(
             getattr(settings, "ADUAN_WORKER_POLL_SECONDS", 0.2))
         self.around_job = around_job
@@ -83,7 +85,7 @@ class Runner:
         if now - self.last_reclaim > max(1.0, queue.lease_seconds() / 4):
             queue.reclaim_expired()
             self.last_reclaim = now
-        jobs = queue.claim(self.worker, self.batch)
+        jobs = queue.claim(self.worker, self.batch, self.queues, self.exclude)
         done: list[int] = []
         for index, job in enumerate(jobs):
             if self.stop.is_set():
@@ -156,6 +158,7 @@ class Runner:
                 listener.close()
             if mailbox is not None:
                 mailbox.close()
+            connection.close()  # this thread's own connection
 
     def _heartbeats(self) -> None:
         every = max(0.5, queue.lease_seconds() / 3)

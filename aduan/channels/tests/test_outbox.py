@@ -107,3 +107,21 @@ def test_stuck_sending_rows_are_parked_not_resent(plain_account, plain_api):
     outbox.sweep()
     row.refresh_from_db()
     assert row.status == "parked" and plain_api.sent() == []
+
+
+def test_a_complaint_merged_at_intake_gets_one_message_naming_the_survivor(plain_account,
+                                                                          plain_api):
+    """Two citizens report the same thing: the second is merged as it arrives, and its one
+    acknowledgement says so (not an acknowledgement and a merge notice a second apart)."""
+    text = ("Jalan berlubang besar di depan SD Semanggi Pasar Kliwon, motor sering jatuh "
+            "kalau malam")
+    receive(plain_account, message(text, sender="warga-1"))
+    drain()
+    receive(plain_account, message(text, sender="warga-2"))
+    drain()
+    first, second = Complaint.objects.order_by("pk")
+    assert second.duplicate_of_id == first.pk  # merged at intake
+    (only,) = plain_api.texts(to="warga-2")
+    assert second.ref in only and first.ref in only and "gabungkan" in only
+    assert second.tracking_url() in only
+    assert len(plain_api.texts(to="warga-1")) == 1  # the survivor's citizen hears nothing new

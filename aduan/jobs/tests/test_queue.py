@@ -182,3 +182,20 @@ def test_higher_priority_jobs_are_claimed_first(request):
     urgent = tasks.record.using(priority=10).enqueue(f"{k}-urgent")
     [first] = queue.claim("w", 1)
     assert first.id == int(urgent.id)
+
+
+def test_a_workers_sending_loop_takes_only_the_outbox_and_its_main_loop_the_rest(request):
+    """`aduan worker` sends in threads of their own (worker.SEND_QUEUES): a send waiting
+    on the provider never holds up turning messages into complaints, nor the reverse."""
+    from aduan.worker import SEND_QUEUES
+
+    k = key(request)
+    for n in range(3):
+        tasks.record.using(queue_name="intake").enqueue(f"{k}-intake-{n}")
+        tasks.record.using(queue_name="outbox", priority=10).enqueue(f"{k}-send-{n}")
+    sending = queue.claim("sender", 20, queues=SEND_QUEUES)
+    rest = queue.claim("main", 20, exclude=SEND_QUEUES)
+    assert {Job.objects.get(pk=j.id).queue for j in sending} == {"outbox"}
+    assert len(sending) == 3
+    assert {Job.objects.get(pk=j.id).queue for j in rest} == {"intake"} and len(rest) == 3
+    assert Runner(queues=SEND_QUEUES).run_until_empty() == 0  # all taken already
