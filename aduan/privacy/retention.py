@@ -5,7 +5,11 @@
 - photo originals: replaced by a copy without EXIF/GPS `photo_original_days` after the
   complaint closed;
 - reporter contact (name, phone, e-mail, channel handle): wiped `reporter_contact_days`
-  after the reporter's last complaint closed, when none is still open.
+  after the reporter's last complaint closed, when none is still open;
+- web complaints accepted but never opened (`complaints/accepted.py`: their job died, or
+  is gone): the row (the citizen's words and contact) and its dead job deleted
+  `reporter_contact_days` after acceptance; its tracking link then answers 404 as for an
+  unknown token. A row whose job still waits or runs stays, however old.
 
 `run()` is listed in `aduan/worker.py:PERIODIC_JOBS`; it works at most once per
 `EVERY` (the worker calls it every 30 s), logs counts and stores a `RetentionRun`.
@@ -17,12 +21,16 @@ import time
 from collections import Counter
 from datetime import datetime, timedelta
 
-from django.db.models import Max, Q
+from django.db.models import IntegerField, Max, Q
+from django.db.models.fields.json import KeyTextTransform, KeyTransform
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from aduan.channels.models import InboundEvent
-from aduan.complaints.models import OPEN, TERMINAL, Complaint, Reporter
+from aduan.complaints.accepted import open_accepted
+from aduan.complaints.models import OPEN, TERMINAL, AcceptedComplaint, Complaint, Reporter
 from aduan.evidence.models import Photo
+from aduan.jobs.models import Job
 
 from .models import RetentionPolicy, RetentionRun
 from .photos import STRIPPED_PREFIX, strip_original
@@ -57,7 +65,7 @@ def webhook_bodies(now: datetime, stats: Counter) -> int:
     default, cities = _policies()
     days = min([default.webhook_body_days, *[c.webhook_body_days for c in cities]])
     old = (InboundEvent.objects.filter(received_at__lt=now - timedelta(days=days))
-           .exclude(body=ERASED_BODY).values_list("pk", flat=True)[:batch])
+           .exclude(body=ERASED_BODY).values_list("pk", flat=True)[:BATCH])
     done = InboundEvent.objects.filter(pk__in=list(old)).update(body=ERASED_BODY)
     stats["webhook_bodies"] += done
     return done
@@ -109,6 +117,30 @@ def wipe_reporters(ids: list[int]) -> int:
                                                       verified_phone="")
 
 
+def _opening(*states: str):
+    """The `open_accepted` jobs in these states, each with the row id it opens (`row`)."""
+    row = Cast(KeyTextTransform("0", KeyTransform("args", "args")), IntegerField())
+    return (Job.objects.filter(task_path=open_accepted.module_path, state__in=states)
+            .annotate(row=row))
+
+
+def accepted_complaints(now: datetime, stats: Counter) -> int:
+    # Rows are not read yet, so they have no city: the strictest contact policy applies.
+    default, cities = _policies()
+    days = min([default.reporter_contact_days, *[c.reporter_contact_days for c in cities]])
+    live = _opening(Job.State.READY, Job.State.RUNNING).values("row")  # maybe just behind
+    old = list(AcceptedComplaint.objects.filter(created_at__lt=now - timedelta(days=days))
+               .exclude(pk__in=live).order_by("pk").values_list("pk", flat=True)[:BATCH])
+    if not old:
+        return 0
+    # The dead jobs first, each only while still dead: a staff retry that wins leaves a
+    # ready job, and the row then stays (the live jobs are read again by the DELETE).
+    _opening(Job.State.DEAD).filter(row__in=old).delete()
+    done, _ = AcceptedComplaint.objects.filter(pk__in=old).exclude(pk__in=live).delete()
+    stats["accepted_complaints"] += done
+    return done
+
+
 def run(now: datetime | None = None, force: bool = False) -> dict | None:
     """One retention pass (None when the last one is younger than EVERY)."""
     now = now or timezone.now()
@@ -116,14 +148,15 @@ def run(now: datetime | None = None, force: bool = False) -> dict | None:
         return None
     record = RetentionRun.objects.create(started_at=now)
     stats: Counter = Counter({"webhook_bodies": 0, "photo_originals": 0,
-                              "reporter_contacts": 0})
+                              "reporter_contacts": 0, "accepted_complaints": 0})
     started = time.monotonic()
-    for step in (webhook_bodies, photo_originals, reporter_contacts):
+    for step in (webhook_bodies, photo_originals, reporter_contacts, accepted_complaints):
         # Batch after batch while there is work and time; the next run does the rest.
         while step(now, stats) >= BATCH and time.monotonic() - started < BUDGET_SECONDS:
             logger.info("retention: %s so far", dict(stats))
     record.removed, record.finished_at = dict(stats), timezone.now()
     record.save(update_fields=["removed", "finished_at"])
-    logger.info("retention: removed webhook_bodies=%d photo_originals=%d reporter_contacts=%d",
-                stats["webhook_bodies"], stats["photo_originals"], stats["reporter_contacts"])
+    logger.info("retention: removed webhook_bodies=%d photo_originals=%d reporter_contacts=%d "
+                "accepted_complaints=%d", stats["webhook_bodies"], stats["photo_originals"],
+                stats["reporter_contacts"], stats["accepted_complaints"])
     return dict(stats)

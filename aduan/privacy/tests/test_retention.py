@@ -5,15 +5,19 @@ import logging
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 from PIL.ExifTags import IFD
 
 from aduan import worker
 from aduan.channels.models import ChannelAccount, InboundEvent
-from aduan.complaints.models import Complaint, Reporter
+from aduan.complaints import accepted
+from aduan.complaints.intake import IncomingMessage
+from aduan.complaints.models import AcceptedComplaint, Complaint, Reporter
 from aduan.evidence.store import save_photo
 from aduan.evidence.tests.photos import camera_exif, encode, scene
+from aduan.jobs.models import Job
 from aduan.privacy import retention
 from aduan.privacy.models import RetentionPolicy, RetentionRun
 from aduan.regions.models import Region
@@ -72,8 +76,10 @@ def test_the_job_removes_what_is_past_its_time(city, caplog):
         removed = retention.run()
     # Only Dewi's contact goes: Siti's complaint closed 400 days ago (her photo's GPS goes,
     # her contact stays two years), Agus's 30 days ago, Bambang's is still open.
-    assert removed == {"webhook_bodies": 1, "photo_originals": 1, "reporter_contacts": 1}
-    assert "webhook_bodies=1 photo_originals=1 reporter_contacts=1" in caplog.text
+    assert removed == {"webhook_bodies": 1, "photo_originals": 1, "reporter_contacts": 1,
+                       "accepted_complaints": 0}
+    assert ("webhook_bodies=1 photo_originals=1 reporter_contacts=1 accepted_complaints=0"
+            in caplog.text)
     run = RetentionRun.objects.get()
     assert run.removed == removed and run.finished_at is not None
 
@@ -92,7 +98,8 @@ def test_the_job_removes_what_is_past_its_time(city, caplog):
 
     assert retention.run() is None  # within the hour: nothing to do, no new run
     again = retention.run(force=True)
-    assert again == {"webhook_bodies": 0, "photo_originals": 0, "reporter_contacts": 0}
+    assert again == {"webhook_bodies": 0, "photo_originals": 0, "reporter_contacts": 0,
+                     "accepted_complaints": 0}
     assert RetentionRun.objects.count() == 2
 
 
@@ -123,3 +130,43 @@ def test_a_backlog_goes_batch_after_batch(db, monkeypatch):
     assert retention.run()["webhook_bodies"] == 5
     assert len(calls) == 3  # 2 + 2 + 1
     assert not InboundEvent.objects.exclude(body="").exists()
+
+
+def _accepted(days_ago, job_state):
+    """A web complaint of words only, accepted `days_ago`; its job in `job_state`."""
+    row = accepted.accept(IncomingMessage(
+        channel="web", text="Lampu jalan mati di gang Kemlayan, saya Sari 081234567890",
+        name="Sari Wulandari", phone="081234567890", email="sari@example.id",
+        received_at=timezone.now() - timedelta(days=days_ago)))
+    jobs = Job.objects.filter(task_path="aduan.complaints.accepted.open_accepted",
+                              args__args=[row.pk])
+    assert jobs.count() == 1
+    if job_state is None:
+        jobs.delete()
+    else:
+        jobs.update(state=job_state, attempts=5 if job_state == "dead" else 0)
+    return row
+
+
+def test_a_web_complaint_never_opened_goes_with_its_dead_job(city, client):
+    # Accepted over two years ago, its job failed for good (or was lost): the citizen's
+    # words and contact go with it; the tracking link answers as for an unknown token.
+    dead = _accepted(800, "dead")
+    lost = _accepted(800, None)
+    fresh = _accepted(10, "dead")  # staff may still retry it
+    behind = _accepted(800, "ready")  # the worker is only behind: it will open it
+    running = _accepted(800, "running")
+    other = Job.objects.create(task_path="aduan.other.task", args={"args": [dead.pk],
+                                                                  "kwargs": {}}, state="dead")
+
+    assert retention.run()["accepted_complaints"] == 2
+    left = set(AcceptedComplaint.objects.values_list("token", flat=True))
+    assert left == {fresh.token, behind.token, running.token}
+    assert set(Job.objects.filter(task_path="aduan.complaints.accepted.open_accepted")
+               .values_list("args__args__0", "state")) == {
+        (fresh.pk, "dead"), (behind.pk, "ready"), (running.pk, "running")}
+    assert Job.objects.filter(pk=other.pk).exists()  # another task's job with the same id
+    assert client.get(reverse("citizen:track", args=[dead.token])).status_code == 404
+    assert client.get(reverse("citizen:track", args=[behind.token])).status_code == 200
+    assert not Complaint.objects.filter(token__in=[dead.token, lost.token]).exists()
+    assert retention.run(force=True)["accepted_complaints"] == 0
