@@ -65,7 +65,7 @@ def webhook_bodies(now: datetime, stats: Counter) -> int:
     default, cities = _policies()
     days = min([default.webhook_body_days, *[c.webhook_body_days for c in cities]])
     old = (InboundEvent.objects.filter(received_at__lt=now - timedelta(days=days))
-           .exclude(body=ERASED_BODY).values_list("pk", flat=True)[:BATCH])
+           .exclude(body=ERASED_BODY).values_list("pk", flat=True)[:batch])
     done = InboundEvent.objects.filter(pk__in=list(old)).update(body=ERASED_BODY)
     stats["webhook_bodies"] += done
     return done
