@@ -12,13 +12,15 @@ from functools import cache
 from django.db import connection
 
 
-def insert(instance, *, unless_taken: str = "") -> int | None:
+def insert(instance, *, unless_taken: str | tuple[str, ...] = "", where: str = "") -> int | None:
     """Insert `instance` and give it its new primary key, which is returned. With
-    `unless_taken` (a unique column), a row holding the same value there already is left
+    `unless_taken` (a unique column, or the columns of a unique index; `where`: a partial
+    index's condition, in SQL), a row holding the same values there already is left
     alone and None is returned: no IntegrityError, so no savepoint is needed around it."""
     fields = _fields(type(instance))
+    taken = (unless_taken,) if isinstance(unless_taken, str) and unless_taken else unless_taken
     with connection.cursor() as cursor:
-        cursor.execute(_sql(type(instance), connection.vendor, unless_taken), [
+        cursor.execute(_sql(type(instance), connection.vendor, tuple(taken), where), [
             f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields])
         found = cursor.fetchone()
     if found is None:
@@ -33,10 +35,11 @@ def _fields(model) -> list:
 
 
 @cache
-def _sql(model, vendor: str, unless_taken: str) -> str:
+def _sql(model, vendor: str, unless_taken: tuple[str, ...], where: str) -> str:
     quote = connection.ops.quote_name
     fields = _fields(model)
-    conflict = f" ON CONFLICT ({quote(unless_taken)}) DO NOTHING" if unless_taken else ""
+    conflict = (f" ON CONFLICT ({', '.join(map(quote, unless_taken))})"
+                f"{f' WHERE {where}' if where else ''} DO NOTHING") if unless_taken else ""
     return (f"INSERT INTO {quote(model._meta.db_table)} "
             f"({', '.join(quote(f.column) for f in fields)}) "
             f"VALUES ({', '.join(['%s'] * len(fields))}){conflict} "

@@ -101,8 +101,11 @@ def _require_not_named(complaint: Complaint, unit: Unit) -> None:
                          % {"unit": complaint.about_unit})
 
 
-def _lock(complaint: Complaint) -> Complaint:
-    """Re-read the row under a lock so two actions never interleave."""
+def _lock(complaint: Complaint, just_opened: bool = False) -> Complaint:
+    """Re-read the row under a lock so two actions never interleave. A complaint inserted in
+    the caller's own transaction (`just_opened`: intake) is seen by no one else yet."""
+    if just_opened:
+        return complaint
     rows = Complaint.objects.select_for_update(of=("self",))  # PostgreSQL: no outer-join locks
     return rows.select_related("category", "owner").get(pk=complaint.pk)
 
@@ -148,9 +151,10 @@ def classify(complaint: Complaint, actor, *, category: Category | None = None,
 
 @transaction.atomic
 def assign(complaint: Complaint, unit: Unit, actor=None, reason: str = "",
-           automatic: bool = False, data: dict | None = None) -> Complaint:
+           automatic: bool = False, data: dict | None = None,
+           just_opened: bool = False) -> Complaint:
     """Give a complaint an owner unit; SLA clocks start (or move to the new owner)."""
-    complaint = _lock(complaint)
+    complaint = _lock(complaint, just_opened)
     if actor is not None:
         _require_staff(actor, complaint)
         if not access_for(actor).is_triage and not access_for(actor).covers(unit):
@@ -263,9 +267,10 @@ def publish(complaint: Complaint, by, text: str) -> Complaint:
 
 
 @transaction.atomic
-def merge(complaint: Complaint, into: Complaint, actor=None, automatic: bool = False) -> Complaint:
+def merge(complaint: Complaint, into: Complaint, actor=None, automatic: bool = False,
+          just_opened: bool = False) -> Complaint:
     """Mark a duplicate; its reporter follows the surviving complaint."""
-    complaint = _lock(complaint)
+    complaint = _lock(complaint, just_opened)
     if actor is not None:
         _require_staff(actor, complaint)
         if not access_for(actor).may_act_on_complaint(into):

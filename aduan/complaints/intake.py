@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from aduan import plainsql
 from aduan.regions.models import Region
 from aduan.sla import deadlines
 from aduan.triage import pii
@@ -70,10 +71,12 @@ def _reporter(msg: IncomingMessage) -> Reporter | None:
         fresh.save()
         return fresh
     given["verified_phone"] = identity.e164(msg.verified_phone)
-    reporter, created = Reporter.objects.get_or_create(
-        channel=msg.channel, handle=msg.handle,
-        defaults={attr: getattr(fresh, attr) for attr in fresh.learn(given)})
-    if not created and (changed := reporter.learn(given)):  # what earlier messages did not tell
+    fresh.learn(given)
+    # A first message (the common case) is one INSERT; a known chat keeps its row.
+    if plainsql.insert(fresh, unless_taken=("channel", "handle"), where="NOT (handle = '')"):
+        return fresh
+    reporter = Reporter.objects.get(channel=msg.channel, handle=msg.handle)
+    if changed := reporter.learn(given):  # what earlier messages did not tell
         reporter.save(update_fields=changed)
     return reporter
 
@@ -241,13 +244,14 @@ def open_complaint(msg: IncomingMessage) -> Complaint:
             actions.record(complaint, "about_official", None, note=about.reason(), at=now,
                            data=about.data())
             if about.owner is not None:
-                complaint = actions.assign(complaint, about.owner, None, automatic=True)
+                complaint = actions.assign(complaint, about.owner, None, automatic=True,
+                                           just_opened=True)
             return complaint
         if merge_into is not None:
-            return actions.merge(complaint, merge_into, None, automatic=True)
+            return actions.merge(complaint, merge_into, None, automatic=True, just_opened=True)
         if decision is not None and decision.unit is not None:
             complaint = actions.assign(complaint, decision.unit, None, reason=decision.reason,
-                                       automatic=True, data=decision.data)
+                                       automatic=True, data=decision.data, just_opened=True)
     return complaint
 
 

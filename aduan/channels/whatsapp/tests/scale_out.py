@@ -106,8 +106,7 @@ def run(messages: int, timeout: float, database_url: str) -> list[str]:
     s3 = S3Server()
     graph = PhotoGraph(token=TOKEN).start()
     graph_url = type("G", (), {"url": graph.url})()
-    site = Site(database_url, graph_url, ADUAN_RATE_LIMITS="off",
-                ADUAN_WORKER_POLL_SECONDS="0.2", **s3.env(BUCKET))
+    site = Site(database_url, graph_url, ADUAN_WORKER_POLL_SECONDS="0.2", **s3.env(BUCKET))
     problems: list[str] = []
     started = time.monotonic()
     try:
