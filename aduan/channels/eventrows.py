@@ -69,7 +69,7 @@ def write(rows: list[EventRow]) -> list[str]:
                 elif over_hourly_limit(rows[i]):
                     outcome[i] = LIMIT
         if NEW in outcome:
-            wake_on_commit()
+            wake_on_commit(process_inbound.queue_name)
     return outcome
 
 

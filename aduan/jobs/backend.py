@@ -52,7 +52,7 @@ def insert_for_each_sql(task, source: str, now) -> tuple[str, list]:
     """An INSERT queueing `task(id)` for every `id` that the table expression `source`
     yields (a data-modifying CTE on PostgreSQL, `json_each` on SQLite), and its parameters:
     for writers that store many rows and their jobs in one statement or transaction. The
-    caller calls `queue.wake_on_commit()` when it queued any."""
+    caller calls `queue.wake_on_commit(task.queue_name)` when it queued any."""
     row = _new_row(task, now)
     return (_for_each(connection.vendor, task, source),
             [row[column] for column in COLUMNS if column != "args"])
@@ -82,7 +82,7 @@ class JobBackend(BaseTaskBackend):
         with connection.cursor() as cursor:
             cursor.execute(sql, [row[column] for column in COLUMNS])
             (pk,) = cursor.fetchone()
-        wake_on_commit()
+        wake_on_commit(task.queue_name)
         return self._result(task, pk, Job.State.READY, now, data)
 
     def get_result(self, result_id):

@@ -52,14 +52,16 @@ def _dt(value):
     return connection.ops.adapt_datetimefield_value(value)
 
 
-def wake_on_commit() -> None:
-    transaction.on_commit(_wake)
+def wake_on_commit(queue: str = "") -> None:
+    """Wake the idle workers that take `queue` ('': every worker) once this commits."""
+    transaction.on_commit(lambda: _wake(queue))
 
 
-def _wake() -> None:
+def _wake(queue: str = "") -> None:
     WAKE.set()
     if connection.vendor == "sqlite":  # PostgreSQL: the table's trigger NOTIFYs
-        wakeup.ring()
+        wakeup.ring(queue)
+
 
 
 @dataclass

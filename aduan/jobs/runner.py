@@ -27,11 +27,13 @@ except ImportError:  # pragma: no cover
 
 
 class Listener:
-    """LISTEN on a dedicated autocommit connection; reconnects after a database restart."""
+    """LISTEN on a dedicated autocommit connection; reconnects after a database restart.
+    Wakes for the notifications whose payload (the queue) `wanted` accepts."""
 
-    def __init__(self):
+    def __init__(self, wanted=lambda queue: True):
         self.conn = None
         self.next_try = 0.0
+        self.wanted = wanted
 
     def _connect(self) -> None:
         params = connection.get_connection_params()
@@ -49,9 +51,12 @@ class Listener:
         if self.conn is None:
             time.sleep(timeout)
             return
+        deadline = time.monotonic() + timeout
         try:
-            for _ in self.conn.notifies(timeout=timeout, stop_after=1):
-                pass
+            while (left := deadline - time.monotonic()) > 0:
+                notes = list(self.conn.notifies(timeout=left, stop_after=1))
+                if not notes or self.wanted(notes[0].payload):
+                    return
         except psycopg.Error:
             self.close()
 
@@ -131,8 +136,10 @@ class Runner:
             self.stop = stop
         beat = threading.Thread(target=self._heartbeats, name="aduan-job-lease", daemon=True)
         beat.start()
-        listener = Listener() if connection.vendor == "postgresql" and psycopg else None
-        mailbox = wakeup.open_mailbox() if connection.vendor == "sqlite" else None
+        listener = (Listener(lambda queue: wakeup.takes(queue, self.queues, self.exclude))
+                    if connection.vendor == "postgresql" and psycopg else None)
+        mailbox = (wakeup.open_mailbox(self.queues, self.exclude)
+                   if connection.vendor == "sqlite" else None)
         try:
             while not self.stop.is_set():
                 try:

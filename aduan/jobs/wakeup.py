@@ -25,9 +25,13 @@ def folder() -> Path:
     return Path(settings.DATA_DIR) / "run"
 
 
-def open_mailbox() -> "Mailbox | None":
-    """This worker's mailbox, or None when no socket can be bound (the caller polls)."""
-    path = folder() / f"{PREFIX}{os.getpid()}-{threading.get_ident() % 100000}.sock"
+def open_mailbox(queues: tuple[str, ...] = (), exclude: tuple[str, ...] = ()
+                 ) -> "Mailbox | None":
+    """This worker loop's mailbox, or None when no socket can be bound (the caller polls).
+    Its name carries the loop's queue filter, so `ring` wakes only the loops that take the
+    queue committed to."""
+    ident = f"{os.getpid()}-{threading.get_ident() % 100000}"
+    path = folder() / f"{PREFIX}{ident}.{','.join(queues)}.{','.join(exclude)}.sock"
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -68,8 +72,26 @@ class Mailbox:
 _sender: socket.socket | None = None
 
 
-def ring() -> None:
-    """Wake every idle worker of this host (after a job was committed). Never raises."""
+def takes(queue: str, queues: tuple[str, ...] = (), exclude: tuple[str, ...] = ()) -> bool:
+    """Whether a loop claiming `queues` (every queue when empty) but never `exclude` wants
+    to wake for a job of `queue`; an unnamed queue ('') wakes every loop. The rule of
+    `queue.claim`'s filter, for wake-ups (PostgreSQL's notification payload names the
+    queue, SQLite's mailbox names carry the filter)."""
+    return not queue or ((not queues or queue in queues) and queue not in exclude)
+
+
+def _takes(name: str, queue: str) -> bool:
+    """Whether the loop behind mailbox `name` takes jobs of `queue` (see `open_mailbox`)."""
+    parts = name.removesuffix(".sock").split(".")
+    if len(parts) != 3:
+        return True
+    queues, exclude = (tuple(filter(None, part.split(","))) for part in parts[1:])
+    return takes(queue, queues, exclude)
+
+
+def ring(queue: str = "") -> None:
+    """Wake every idle worker loop of this host that takes `queue` ('': all of them), after
+    a job was committed. Never raises."""
     global _sender
     try:
         entries = list(os.scandir(folder()))
@@ -79,7 +101,7 @@ def ring() -> None:
         _sender = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
         _sender.setblocking(False)
     for entry in entries:
-        if not entry.name.startswith(PREFIX):
+        if not entry.name.startswith(PREFIX) or not _takes(entry.name, queue):
             continue
         try:
             _sender.sendto(b"!", entry.path)

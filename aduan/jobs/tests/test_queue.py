@@ -199,3 +199,27 @@ def test_a_workers_sending_loop_takes_only_the_outbox_and_its_main_loop_the_rest
     assert len(sending) == 3
     assert {Job.objects.get(pk=j.id).queue for j in rest} == {"intake"} and len(rest) == 3
     assert Runner(queues=SEND_QUEUES).run_until_empty() == 0  # all taken already
+
+
+def test_the_notification_names_the_queue_and_a_listener_wakes_for_its_own(request):
+    """PostgreSQL: the trigger's payload is the queue of the jobs inserted, so the sending
+    threads sleep through intake jobs and wake for the outbox."""
+    from aduan.jobs.runner import Listener
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's loops wake by mailbox (test_wakeup.py)")
+
+    k = key(request)
+    listener = Listener(lambda queue: queue == "outbox")
+    try:
+        listener.wait(0.01)  # connects and LISTENs
+        tasks.record.using(queue_name="intake").enqueue(f"{k}-intake")
+        started = time.monotonic()
+        listener.wait(0.5)
+        assert time.monotonic() - started >= 0.45  # an intake job: slept on
+        tasks.record.using(queue_name="outbox").enqueue(f"{k}-send")
+        started = time.monotonic()
+        listener.wait(5)
+        assert time.monotonic() - started < 1
+    finally:
+        listener.close()

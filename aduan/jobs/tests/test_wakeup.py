@@ -51,3 +51,31 @@ def test_a_webhook_answered_by_one_process_wakes_the_worker_process():
     finally:
         site.close()
         graph.stop()
+
+
+def test_a_ring_for_a_queue_wakes_only_the_loops_that_take_it(settings, tmp_path):
+    """A worker's sending threads (the outbox) and its main loop (the rest) each have a
+    mailbox named with their filter: a committed intake job does not wake the senders."""
+    settings.DATA_DIR = tmp_path
+    senders = wakeup.open_mailbox(queues=("outbox",))
+    main = wakeup.open_mailbox(exclude=("outbox",))
+    assert senders is not None and main is not None
+    try:
+        wakeup.ring("intake")
+        started = time.monotonic()
+        main.wait(5)
+        assert time.monotonic() - started < 1
+        senders.wait(0.3)  # not rung: waits its whole timeout
+        assert time.monotonic() - started >= 0.25
+        wakeup.ring("outbox")
+        started = time.monotonic()
+        senders.wait(5)
+        assert time.monotonic() - started < 1
+        wakeup.ring("")  # a job of no known queue (a staff retry) wakes every loop
+        started = time.monotonic()
+        senders.wait(5)
+        main.wait(5)
+        assert time.monotonic() - started < 1
+    finally:
+        senders.close()
+        main.close()

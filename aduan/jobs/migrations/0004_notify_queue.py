@@ -1,0 +1,45 @@
+"""PostgreSQL: the notification names the queue of the jobs inserted (one per queue and
+transaction; PostgreSQL folds equal notifications of a transaction into one), so a
+worker's sending threads wake for the outbox only and its main loop for the rest."""
+
+from django.db import migrations
+
+NOTIFY = """
+CREATE OR REPLACE FUNCTION jobs_job_notify() RETURNS trigger AS $$
+BEGIN
+    PERFORM pg_notify('aduan_jobs', q) FROM (SELECT DISTINCT queue AS q FROM added) AS s;
+    RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+DROP TRIGGER IF EXISTS jobs_job_notify ON jobs_job;
+CREATE TRIGGER jobs_job_notify AFTER INSERT ON jobs_job REFERENCING NEW TABLE AS added
+    FOR EACH STATEMENT EXECUTE FUNCTION jobs_job_notify();
+"""
+PREVIOUS = """
+CREATE OR REPLACE FUNCTION jobs_job_notify() RETURNS trigger AS $$
+BEGIN
+    PERFORM pg_notify('aduan_jobs', '');
+    RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+DROP TRIGGER IF EXISTS jobs_job_notify ON jobs_job;
+CREATE TRIGGER jobs_job_notify AFTER INSERT ON jobs_job
+    FOR EACH STATEMENT EXECUTE FUNCTION jobs_job_notify();
+"""
+
+
+def forwards(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(NOTIFY)
+
+
+def backwards(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(PREVIOUS)
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [("jobs", "0003_priority")]
+
+    operations = [migrations.RunPython(forwards, backwards)]
