@@ -63,7 +63,6 @@ def _wake(queue: str = "") -> None:
         wakeup.ring(queue)
 
 
-
 @dataclass
 class Claimed:
     id: int
