@@ -15,10 +15,14 @@ import dataclasses
 from datetime import datetime
 
 from django.db import IntegrityError
+from django.db.models import IntegerField
+from django.db.models.fields.json import KeyTextTransform, KeyTransform
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django_tasks import task
 
 from aduan import plainsql
+from aduan.jobs.models import Job
 from aduan.writelock import writing
 
 from .intake import IncomingMessage, open_complaint
@@ -66,3 +70,11 @@ def open_accepted(accepted_id: int) -> None:
             if not Complaint.objects.filter(token=row.token).exists():
                 raise
     AcceptedComplaint.objects.filter(pk=row.pk).delete()
+
+
+def opening_jobs(*states: str):
+    """The `open_accepted` jobs in these states, each annotated with the id of the row it
+    opens (`row`): what retention and a citizen's erasure ask before touching a row."""
+    row = Cast(KeyTextTransform("0", KeyTransform("args", "args")), IntegerField())
+    return (Job.objects.filter(task_path=open_accepted.module_path, state__in=states)
+            .annotate(row=row))

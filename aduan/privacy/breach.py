@@ -1,6 +1,11 @@
 """Whose data did a time window touch? For the 3 × 24 h notice of UU PDP (Pasal 46):
 given when an incident could read or change rows (and optionally which table), list the
-people to notify, with how to reach them, and how many rows of each table are involved."""
+people to notify, with how to reach them, and how many rows of each table are involved.
+
+A web complaint accepted but not opened yet (`complaints/accepted.py`) holds the citizen's
+words and contact in its stored message and has no reporter row yet: each one in the window
+with a contact is a person of its own (`"reporter": None`), one without is counted with the
+anonymous complaints."""
 
 from collections.abc import Callable
 from datetime import datetime
@@ -8,7 +13,7 @@ from datetime import datetime
 from django.db.models import Q
 
 from aduan.channels.models import InboundEvent, OutboxMessage
-from aduan.complaints.models import Complaint, Event, Reporter
+from aduan.complaints.models import AcceptedComplaint, Complaint, Event, Reporter
 from aduan.evidence.models import Photo
 
 from .models import IdentityView
@@ -21,7 +26,8 @@ def _window(field: str, since: datetime, until: datetime) -> Q:
     return Q(**{f"{field}__gte": since, f"{field}__lt": until})
 
 
-# table -> (model, Q for rows in the window, how a row names a reporter, complaint, handle)
+# table -> (model, Q for rows in the window, how a row names a reporter, complaint, handle);
+# an accepted complaint names none of them: its message holds the contact (_accepted).
 TABLES = {
     "complaints": (Complaint, lambda s, u: _window("created_at", s, u) | _window(
         "updated_at", s, u), "reporter_id", "pk", None),
@@ -36,7 +42,25 @@ TABLES = {
                "complaint__reporter_id", "complaint_id", "recipient"),
     "identity_views": (IdentityView, lambda s, u: _window("created_at", s, u), "reporter_id",
                        "complaint_id", None),
+    "accepted_complaints": (AcceptedComplaint, lambda s, u: _window("created_at", s, u), None,
+                            None, None),
 }
+CONTACT = ("name", "phone", "email", "handle")  # of an accepted complaint's message
+
+
+def _accepted(since: datetime, until: datetime) -> tuple[list[dict], int]:
+    """The people of the accepted complaints in the window, and how many gave no contact."""
+    people, anonymous = [], 0
+    window = TABLES["accepted_complaints"][1](since, until)
+    for ref, message in AcceptedComplaint.objects.filter(window).order_by("pk").values_list(
+            "ref", "message").iterator(chunk_size=2000):
+        contact = {key: message.get(key) or "" for key in CONTACT}
+        if any(contact.values()):
+            people.append({"reporter": None, "channel": message.get("channel", ""),
+                           **contact, "complaints": [ref]})
+        else:
+            anonymous += 1
+    return people, anonymous
 
 
 def touched(since: datetime, until: datetime, table: str | None = None,
@@ -50,7 +74,7 @@ def touched(since: datetime, until: datetime, table: str | None = None,
     for name, (model, window, reporter_field, complaint_field, handle_field) in TABLES.items():
         if table is not None and name != table:
             continue
-        fields = [f for f in (reporter_field, complaint_field, handle_field) if f]
+        fields = [f for f in (reporter_field, complaint_field, handle_field) if f] or ["pk"]
         count = 0
         for count, values in enumerate(
                 model.objects.filter(window(since, until)).values_list(*fields)
@@ -81,6 +105,10 @@ def touched(since: datetime, until: datetime, table: str | None = None,
                "email": r.email, "handle": r.handle, "complaints": sorted(refs.get(r.pk, []))}
               for r in Reporter.objects.filter(pk__in=reporter_ids).order_by("pk")]
     known = {p["handle"] for p in people}
+    if table in (None, "accepted_complaints"):
+        waiting, unnamed = _accepted(since, until)
+        people += waiting
+        anonymous += unnamed
     return {"since": since.isoformat(), "until": until.isoformat(), "table": table,
             "rows": rows, "people": people, "people_count": len(people),
             "anonymous_complaints": anonymous,

@@ -5,6 +5,10 @@ record of each complaint stays, de-identified, with an event saying what was don
 
 A citizen is found by a complaint reference (its reporter, and every reporter with the
 same phone number) or by a phone number in any common spelling (0812…, +62 812…, 62812…).
+A web complaint that is accepted but not opened yet (`complaints/accepted.py`: the worker
+opens it within seconds, or its job died) is found the same way, by its reference or by
+the phone number in its stored message, exported as such and de-identified before it opens
+(`_erase_accepted`).
 """
 
 import re
@@ -17,8 +21,11 @@ from django.utils import timezone
 
 from aduan.channels.models import InboundEvent, OutboxMessage
 from aduan.complaints import actions
-from aduan.complaints.models import Complaint, Event, Reporter
+from aduan.complaints.accepted import opening_jobs
+from aduan.complaints.models import AcceptedComplaint, Complaint, Event, Reporter
 from aduan.evidence.models import Photo
+from aduan.jobs.models import Job
+from aduan.triage import pii
 
 from .models import IdentityView
 from .photos import is_stripped, strip_original
@@ -26,6 +33,12 @@ from .photos import is_stripped, strip_original
 Progress = Callable[[str], None]
 PROGRESS_EVERY = 5000
 ERASED = "[dihapus]"
+MIN_PHONE_KEY = 8  # fewer digits would match strangers
+ACCEPTED_STATUS = "diterima, belum diproses"
+# What an accepted complaint's message holds about the citizen (an IncomingMessage's fields).
+CONTACT = ("name", "phone", "email", "handle", "verified_phone")
+GIVEN = ("channel", "text", *CONTACT, "anonymous", "confidential", "about_official", "lat",
+         "lng", "region_code", "rt", "rw", "category_code")
 
 
 def phone_key(value: str) -> str:
@@ -41,16 +54,31 @@ def phone_key(value: str) -> str:
 class Found:
     reporters: list[Reporter] = field(default_factory=list)
     complaints: list[Complaint] = field(default_factory=list)
+    accepted: list[AcceptedComplaint] = field(default_factory=list)  # not opened yet
+
+
+def _given(row: AcceptedComplaint, key: str):
+    return row.message.get(key) or ""
+
+
+def _tail(key: str, *lookups: str) -> Q:
+    """A cheap filter in the database: the last four digits appear somewhere (also as
+    12-34 or 12 34) in one of `lookups`; `phone_key` then decides exactly."""
+    tail = key[-4:]
+    q = Q()
+    for lookup in lookups:
+        for spelling in (tail, f"{tail[:2]}-{tail[2:]}", f"{tail[:2]} {tail[2:]}"):
+            q |= Q(**{lookup: spelling})
+    return q
+
+
+def _accepted_with_phone(key: str) -> list[AcceptedComplaint]:
+    rows = AcceptedComplaint.objects.filter(_tail(key, "message__phone__icontains"))
+    return [row for row in rows.order_by("pk") if phone_key(_given(row, "phone")) == key]
 
 
 def _reporters_with_phone(key: str, progress: Progress | None) -> list[Reporter]:
-    if len(key) < 8:
-        return []
-    tail = key[-4:]
-    # A cheap filter in the database (the last four digits appear somewhere), then exact.
-    rows = Reporter.objects.filter(Q(phone__contains=tail) | Q(handle__contains=tail) |
-                                   Q(phone__contains=f"{tail[:2]}-{tail[2:]}") |
-                                   Q(phone__contains=f"{tail[:2]} {tail[2:]}"))
+    rows = Reporter.objects.filter(_tail(key, "phone__contains", "handle__contains"))
     found = []
     for n, reporter in enumerate(rows.iterator(chunk_size=2000), 1):
         if phone_key(reporter.phone) == key or (
@@ -65,22 +93,33 @@ def find(reference: str = "", phone: str = "", progress: Progress | None = None)
     result = Found()
     complaints: dict[int, Complaint] = {}
     reporters: dict[int, Reporter] = {}
+    accepted: dict[int, AcceptedComplaint] = {}
     if reference:
-        complaint = Complaint.objects.filter(ref=reference.strip().upper()).first()
-        if complaint is None:
+        ref = reference.strip().upper()
+        complaint = Complaint.objects.filter(ref=ref).first()
+        row = AcceptedComplaint.objects.filter(ref=ref).first()
+        if complaint is None and row is None:
             return result
-        complaints[complaint.pk] = complaint
-        if complaint.reporter_id:
+        if complaint is not None:
+            complaints[complaint.pk] = complaint
+        if complaint is not None and complaint.reporter_id:
             reporters[complaint.reporter_id] = complaint.reporter
             phone = phone or complaint.reporter.phone or (
                 complaint.reporter.handle if complaint.reporter.channel == "whatsapp" else "")
-    if phone:
-        for reporter in _reporters_with_phone(phone_key(phone), progress):
+        if row is not None:
+            accepted[row.pk] = row
+            phone = phone or _given(row, "phone")
+    key = phone_key(phone)
+    if len(key) >= MIN_PHONE_KEY:
+        for reporter in _reporters_with_phone(key, progress):
             reporters[reporter.pk] = reporter
+        for row in _accepted_with_phone(key):
+            accepted[row.pk] = row
     for complaint in Complaint.objects.filter(reporter__in=list(reporters)):
         complaints[complaint.pk] = complaint
     result.reporters = sorted(reporters.values(), key=lambda r: r.pk)
     result.complaints = sorted(complaints.values(), key=lambda c: c.pk)
+    result.accepted = sorted(accepted.values(), key=lambda a: a.pk)
     return result
 
 
@@ -92,6 +131,15 @@ def _inbound(found: Found):
     handles = [r.handle for r in found.reporters if r.handle]
     return InboundEvent.objects.filter(Q(complaint__in=found.complaints) |
                                        Q(sender__in=handles)).order_by("pk")
+
+
+def _accepted_copy(row: AcceptedComplaint) -> dict:
+    """An accepted complaint as the citizen gave it: their words and contact, as stored."""
+    return {"reference": row.ref, "status": ACCEPTED_STATUS,
+            # The tracking page shows it by the same token once it is opened.
+            "tracking_url": Complaint(token=row.token).tracking_url(),
+            "received_at": _iso(row.created_at),
+            **{key: row.message.get(key) for key in GIVEN}}
 
 
 def export(found: Found, by: str = "", progress: Progress | None = None) -> dict:
@@ -126,6 +174,7 @@ def export(found: Found, by: str = "", progress: Progress | None = None) -> dict
                        "created_at": _iso(r.created_at)}
                       for r in found.reporters],
         "complaints": complaints,
+        "accepted_complaints": [_accepted_copy(row) for row in found.accepted],
         "messages_received": [{"at": _iso(e.received_at), "channel_event": e.kind,
                                "complaint": e.complaint.ref if e.complaint_id else None,
                                "raw": e.body}
@@ -145,14 +194,19 @@ def export(found: Found, by: str = "", progress: Progress | None = None) -> dict
         IdentityView.objects.create(user_label=by or "aduan privacy export", reporter=reporter,
                                     fields="all", via=IdentityView.Via.EXPORT,
                                     reason="permintaan salinan data (UU PDP)")
+    for row in found.accepted:
+        IdentityView.objects.create(user_label=by or "aduan privacy export", fields="all",
+                                    via=IdentityView.Via.EXPORT,
+                                    reason=f"permintaan salinan data (UU PDP), aduan {row.ref} "
+                                           f"{ACCEPTED_STATUS}")
     return data
 
 
-def _patterns(reporter: Reporter) -> list[re.Pattern]:
-    values = [reporter.name, reporter.phone, reporter.email, reporter.handle]
+def _patterns(name: str, *contacts: str) -> list[re.Pattern]:
+    values = [name, *contacts]
     patterns = [re.compile(re.escape(v.strip()), re.I) for v in values if len(v.strip()) >= 3]
     patterns += [re.compile(r"\b" + re.escape(part) + r"\b", re.I)
-                 for part in (reporter.name or "").split() if len(part) >= 3]
+                 for part in (name or "").split() if len(part) >= 3]
     return patterns
 
 
@@ -162,13 +216,60 @@ def _scrub(text: str, patterns: list[re.Pattern]) -> str:
     return text
 
 
+def _erase_accepted(row: AcceptedComplaint, patterns: list[re.Pattern]) -> tuple[bool, bool]:
+    """De-identify a web complaint that is accepted but not opened yet, so that the worker
+    opens it without the citizen: name, phone, e-mail (and any handle) emptied, marked
+    anonymous (a web complaint then gets no reporter row), and its words kept only as
+    masked (`triage.pii.mask_public` with the contact they gave, then the citizen's
+    patterns), as an opened complaint's text is kept after erasure. Returns (scrubbed,
+    settled): settled is False when the worker may open it with the citizen's data anyway.
+
+    Why de-identify and not delete: erasure takes the person out of the record, not the
+    report out of the city's work; an opened complaint keeps its de-identified public
+    record too, so deleting only the ones still waiting would make the outcome depend on
+    how busy the worker was. (Retention still deletes rows that are never opened.)
+
+    Why this is race-free: the job (`accepted.open_accepted`, its args the row's id)
+    reads the row once, when it starts, and only while the job is `running`. Its job
+    rows are locked first (PostgreSQL: FOR UPDATE, which a worker's claim, FOR UPDATE
+    SKIP LOCKED, passes over until this commits; SQLite: the transaction holds the one
+    write lock from its start), so a job seen ready or dead here cannot start before the
+    scrubbed message is committed, and it opens the complaint from that. A job seen
+    running may have read the message already, and a row gone since `find` was opened
+    meanwhile: both are scrubbed as far as they still exist and reported unsettled, so
+    the caller repeats the request once the complaint is open (by the same reference,
+    or the same phone number if it was opened with it)."""
+    states = {job.state for job in
+              opening_jobs(*Job.State.values).filter(row=row.pk).select_for_update()}
+    known = [_given(row, key) for key in CONTACT]
+    text = _scrub(pii.mask_public(_given(row, "text"), known), patterns)
+    message = {**row.message, **dict.fromkeys(CONTACT, ""), "anonymous": True, "text": text}
+    scrubbed = AcceptedComplaint.objects.filter(pk=row.pk).update(message=message)
+    return bool(scrubbed), bool(scrubbed) and Job.State.RUNNING not in states
+
+
 @transaction.atomic
 def erase(found: Found, by: str = "", progress: Progress | None = None) -> dict:
-    """De-identify: the citizen's identity goes, the public record stays."""
+    """De-identify: the citizen's identity goes, the public record stays.
+
+    `accepted_being_opened` lists the references of accepted complaints the worker was
+    opening at that moment (see `_erase_accepted`): repeat the request for them."""
     stats = {"reporters": 0, "complaints": 0, "events": 0, "photo_originals": 0,
-             "webhook_bodies": 0, "messages_sent": 0}
-    patterns = [p for r in found.reporters for p in _patterns(r)]
+             "webhook_bodies": 0, "messages_sent": 0, "accepted_complaints": 0,
+             "accepted_being_opened": []}
+    patterns = [p for r in found.reporters for p in _patterns(r.name, r.phone, r.email, r.handle)]
+    patterns += [p for row in found.accepted
+                 for p in _patterns(*(_given(row, key) for key in CONTACT))]
     handles = [r.handle for r in found.reporters if r.handle]
+    for row in found.accepted:  # first: their jobs are locked until this commits
+        scrubbed, settled = _erase_accepted(row, patterns)
+        stats["accepted_complaints"] += scrubbed
+        if not settled:
+            stats["accepted_being_opened"].append(row.ref)
+        IdentityView.objects.create(user_label=by or "aduan privacy erase", fields="all",
+                                    via=IdentityView.Via.ERASE,
+                                    reason=f"permintaan penghapusan (UU PDP), aduan {row.ref} "
+                                           f"{ACCEPTED_STATUS}")
     for n, complaint in enumerate(found.complaints, 1):
         fields = {"text": _scrub(complaint.text_public or "", patterns),
                   "text_public": _scrub(complaint.text_public or "", patterns),

@@ -21,13 +21,11 @@ import time
 from collections import Counter
 from datetime import datetime, timedelta
 
-from django.db.models import IntegerField, Max, Q
-from django.db.models.fields.json import KeyTextTransform, KeyTransform
-from django.db.models.functions import Cast
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from aduan.channels.models import InboundEvent
-from aduan.complaints.accepted import open_accepted
+from aduan.complaints.accepted import opening_jobs
 from aduan.complaints.models import OPEN, TERMINAL, AcceptedComplaint, Complaint, Reporter
 from aduan.evidence.models import Photo
 from aduan.jobs.models import Job
@@ -117,25 +115,18 @@ def wipe_reporters(ids: list[int]) -> int:
                                                       verified_phone="")
 
 
-def _opening(*states: str):
-    """The `open_accepted` jobs in these states, each with the row id it opens (`row`)."""
-    row = Cast(KeyTextTransform("0", KeyTransform("args", "args")), IntegerField())
-    return (Job.objects.filter(task_path=open_accepted.module_path, state__in=states)
-            .annotate(row=row))
-
-
 def accepted_complaints(now: datetime, stats: Counter) -> int:
     # Rows are not read yet, so they have no city: the strictest contact policy applies.
     default, cities = _policies()
     days = min([default.reporter_contact_days, *[c.reporter_contact_days for c in cities]])
-    live = _opening(Job.State.READY, Job.State.RUNNING).values("row")  # maybe just behind
+    live = opening_jobs(Job.State.READY, Job.State.RUNNING).values("row")  # maybe just behind
     old = list(AcceptedComplaint.objects.filter(created_at__lt=now - timedelta(days=days))
                .exclude(pk__in=live).order_by("pk").values_list("pk", flat=True)[:BATCH])
     if not old:
         return 0
     # The dead jobs first, each only while still dead: a staff retry that wins leaves a
     # ready job, and the row then stays (the live jobs are read again by the DELETE).
-    _opening(Job.State.DEAD).filter(row__in=old).delete()
+    opening_jobs(Job.State.DEAD).filter(row__in=old).delete()
     done, _ = AcceptedComplaint.objects.filter(pk__in=old).exclude(pk__in=live).delete()
     stats["accepted_complaints"] += done
     return done

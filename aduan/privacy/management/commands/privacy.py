@@ -65,13 +65,19 @@ class Command(BaseCommand):
                                          else {"skipped": "ran within the last hour"}))
             return
         found = citizen.find(options["reference"], options["phone"], self.progress)
-        if not found.complaints and not found.reporters:
+        if not found.complaints and not found.reporters and not found.accepted:
             raise CommandError("nobody found for that reference or phone number")
         self.progress(f"{len(found.reporters)} reporter record(s), "
-                      f"{len(found.complaints)} complaint(s)")
+                      f"{len(found.complaints)} complaint(s), "
+                      f"{len(found.accepted)} accepted complaint(s) not opened yet")
         if action == "export":
             data = citizen.export(found, options["by"], self.progress)
             self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str))
         else:
             stats = citizen.erase(found, options["by"], self.progress)
             self.stdout.write(json.dumps({"erased": stats}, ensure_ascii=False))
+            for ref in stats["accepted_being_opened"]:
+                self.stderr.write(
+                    f"{ref} was being opened by the worker, possibly from the citizen's data "
+                    f"as it was: in a minute, run `aduan privacy erase --reference {ref}` "
+                    "to de-identify the complaint it opened")
