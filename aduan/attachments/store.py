@@ -6,6 +6,7 @@ import uuid
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.db import connection
 
 from .models import Attachment
 
@@ -49,8 +50,13 @@ def adopt_pending(complaint) -> int:
     """Attachments the reporter sent before the complaint existed join it."""
     if complaint.reporter_id is None or not complaint.reporter.handle:
         return 0  # a reporter without a handle (the web form) is new with each complaint
-    return Attachment.objects.filter(reporter_id=complaint.reporter_id,
-                                     complaint__isnull=True).update(complaint=complaint)
+    # Plain SQL: asked for every complaint a chat opens (most adopt nothing), and building
+    # the ORM's UPDATE cost several times running it.
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {connection.ops.quote_name(Attachment._meta.db_table)} "
+                       "SET complaint_id = %s WHERE reporter_id = %s AND complaint_id IS NULL",
+                       [complaint.pk, complaint.reporter_id])
+        return cursor.rowcount
 
 
 def is_inline(mime_type: str) -> bool:

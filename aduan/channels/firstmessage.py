@@ -17,7 +17,6 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Q
 from django.dispatch import receiver
 from django.utils import timezone
 
@@ -129,8 +128,7 @@ def mark_processed(sender, event: Event, **kwargs) -> None:
     phone = reporter.verified_phone if reporter is not None else ""
     reporter_lock(pending.channel, pending.handle, phone)
     # This chat's reporter, or the same citizen on another chat (ids first: identity.py)
-    citizen = identity.same_citizen(phone=phone, also=Q(channel=pending.channel,
-                                                         handle=pending.handle))
+    citizen = identity.same_citizen(phone=phone, chat=(pending.channel, pending.handle))
     if not _mark(pending.event_id, event.complaint_id, citizen):
         # Still unprocessed: the citizen has another open complaint by now, and the general
         # path threads the message onto it (it locks the event first).

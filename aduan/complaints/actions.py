@@ -281,7 +281,8 @@ def merge(complaint: Complaint, into: Complaint, actor=None, automatic: bool = F
                     _("gabungkan"))
     if not into.is_open:
         raise ActionError(_("Aduan tujuan sudah ditutup."))
-    _require_not_named(complaint, into.owner)
+    if complaint.about_unit_id is not None:  # read the survivor's owner only then
+        _require_not_named(complaint, into.owner)
     complaint.status, complaint.duplicate_of = S.DUPLICATE, into
     complaint.closed_at, complaint.next_due = timezone.now(), None
     _save(complaint, "status", "duplicate_of", "closed_at", "next_due")

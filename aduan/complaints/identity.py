@@ -18,7 +18,7 @@ module only normalises it and answers "which reporters are this citizen".
 
 import re
 
-from django.db.models import Q
+from django.db import connection
 
 MIN_DIGITS, MAX_DIGITS = 8, 15  # E.164 allows at most 15 digits
 
@@ -40,18 +40,31 @@ def e164(value: str) -> str:
     return digits
 
 
-def same_citizen(reporter=None, phone: str = "", also: Q | None = None) -> list[int]:
+def same_citizen(reporter=None, phone: str = "", chat: tuple[str, str] | None = None
+                 ) -> list[int]:
     """The ids of this reporter and of every reporter with the same verified phone number
-    (the reporter's own, or `phone` for a citizen whose row does not exist yet; `also`
-    adds reporters by another rule), read first as a list. Handed to the complaints'
-    query as a subquery instead, SQLite walked every complaint in date order (3.6 s at a
-    million complaints); a list of ids takes the reporter index (under 1 ms)."""
+    (the reporter's own, or `phone` for a citizen whose row does not exist yet; `chat`, a
+    (channel, handle), adds that chat's reporter), read first as a list. Handed to the
+    complaints' query as a subquery instead, SQLite walked every complaint in date order
+    (3.6 s at a million complaints); a list of ids takes the reporter index (under 1 ms).
+    Plain SQL: a first message asks this once, and the ORM's query cost ten times the
+    lookup."""
     from .models import Reporter
 
     phone = phone or (reporter.verified_phone if reporter is not None else "")
-    query = Q(pk=reporter.pk) if reporter is not None else Q(pk__in=[])
+    rules, params = [], []
+    if reporter is not None:
+        rules.append("id = %s")
+        params.append(reporter.pk)
     if phone:
-        query |= Q(verified_phone=phone)
-    if also is not None:
-        query |= also
-    return list(Reporter.objects.filter(query).values_list("pk", flat=True))
+        rules.append("verified_phone = %s")
+        params.append(phone)
+    if chat is not None:
+        rules.append("(channel = %s AND handle = %s)")
+        params += list(chat)
+    if not rules:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id FROM {connection.ops.quote_name(Reporter._meta.db_table)} "
+                       f"WHERE {' OR '.join(rules)}", params)
+        return [pk for (pk,) in cursor.fetchall()]

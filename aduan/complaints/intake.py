@@ -28,7 +28,7 @@ from aduan.triage.duplicates import (
 from aduan.writelock import writing
 
 from . import about_official, actions, identity, lookups
-from .models import Complaint, PublicText, Reporter, Status, Urgency
+from .models import OPEN, Complaint, PublicText, Reporter, Status, Urgency
 from .reference import new_reference
 
 logger = logging.getLogger("aduan.intake")
@@ -142,27 +142,33 @@ def duplicate_matches(complaint: Complaint) -> list:
     kelurahan (region, category, created_at), newest first and at most MAX_CANDIDATES, so
     the search costs the same at a thousand open complaints as at a million; their text
     signatures were computed when they arrived."""
-    since = complaint.created_at - timedelta(days=DUPLICATE_WINDOW_DAYS)
-    nearby = Complaint.objects.open().filter(category_id=complaint.category_id,
-                                             created_at__gte=since)
-    if complaint.pk:
-        nearby = nearby.exclude(pk=complaint.pk)
     if complaint.region_id:
-        nearby = nearby.filter(region_id__in=_neighbourhood(complaint.region))
+        near = _neighbourhood(complaint.region)
+        place, place_params = f"region_id IN ({', '.join(['%s'] * len(near))})", near
     elif complaint.lat is not None and complaint.lng is not None:
         box = MAX_DISTANCE_M / 111_000  # degrees of latitude; longitude is wider here
-        nearby = nearby.filter(region__isnull=True, lat__range=(complaint.lat - box,
-                                                                complaint.lat + box),
-                               lng__range=(complaint.lng - box, complaint.lng + box))
+        place = "region_id IS NULL AND lat BETWEEN %s AND %s AND lng BETWEEN %s AND %s"
+        place_params = [complaint.lat - box, complaint.lat + box,
+                        complaint.lng - box, complaint.lng + box]
     else:
         return []
-    candidates = [  # plain rows: no model instance per candidate
-        Candidate(id=pk, text=text, created_at=created_at, lat=lat, lng=lng,
-                  region_code=region_code, category=category, signature=bytes(sig or b""))
-        for pk, text, created_at, lat, lng, region_code, category, sig in nearby.order_by(
-            "-created_at").values_list("pk", "text_public", "created_at", "lat", "lng",
-                                       "region_id", "category_id", "signature")[:MAX_CANDIDATES]
-    ]
+    since = complaint.created_at - timedelta(days=DUPLICATE_WINDOW_DAYS)
+    # Plain SQL: run for every complaint, the ORM's query building cost ten times the query.
+    sql = (f"SELECT id, text_public, created_at, lat, lng, region_id, category_id, signature "
+           f"FROM {connection.ops.quote_name(Complaint._meta.db_table)} "
+           f"WHERE status IN ({', '.join(['%s'] * len(OPEN))}) AND "
+           + ("category_id = %s" if complaint.category_id else "category_id IS NULL")
+           + " AND created_at >= %s" + (" AND id <> %s" if complaint.pk else "")
+           + f" AND {place} ORDER BY created_at DESC LIMIT {MAX_CANDIDATES}")
+    params = [*OPEN, *([complaint.category_id] if complaint.category_id else []),
+              connection.ops.adapt_datetimefield_value(since),
+              *([complaint.pk] if complaint.pk else []), *place_params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        candidates = [  # plain rows: no model instance per candidate
+            Candidate(id=pk, text=text, created_at=plainsql.moment(created_at), lat=lat, lng=lng,
+                      region_code=region_code, category=category, signature=bytes(sig or b""))
+            for pk, text, created_at, lat, lng, region_code, category, sig in cursor.fetchall()]
     return find_duplicates(complaint.text_public, complaint.created_at, candidates,
                            lat=complaint.lat, lng=complaint.lng,
                            region_code=complaint.region_id, category=complaint.category_id,

@@ -45,6 +45,9 @@ ANSWER_DAYS, FOLLOW_UP_DAYS = 1, 2
 # complaint that absorbed hundreds of duplicates costs what a plain one does.
 MEASURED_KINDS = (ANSWER_EVENTS | FOLLOW_UP_EVENTS | PAUSE_ENDS
                   | {"asked_citizen", "resolved", "reopened", "escalated"})
+# Events that change neither their complaint's row nor a measured event: a merge's
+# survivor only gains `merged_in` (each duplicate merged at intake would re-read it).
+NO_FACT_CHANGE = {"merged_in"}
 
 
 def iso_week(moment: datetime) -> int:
@@ -185,7 +188,8 @@ def _replace(rows: list[ComplaintFact]) -> None:
 def on_event(sender, event, **kwargs) -> None:
     """Receiver of `event_recorded`: the fact changes with the timeline, once per write
     (`writelock.after_write`: an intake records three to five events), right after it."""
-    after_write(refresh_written, event)
+    if event.kind not in NO_FACT_CHANGE:
+        after_write(refresh_written, event)
 
 
 def refresh_written(events: Iterable[Event]) -> None:

@@ -122,6 +122,25 @@ def test_reused_photo_across_complaints(city, road, persona, here):
     assert rubbish.ref in warning.detail
 
 
+def test_a_merge_makes_a_shared_photo_one_case_and_a_merge_without_photos_changes_nothing(
+        city, road, persona, here):
+    photo = phone_photo(8, taken=after_hours(road, 1), gps=here)
+    rubbish = city["complaints"][2]
+    save_photo(photo, complaint=rubbish, tag="before", user=persona("dlh"))
+    save_photo(photo, complaint=road, tag="after", user=persona("dpupr"))
+    assert kinds(road) == [K.REUSED]
+    # A duplicate without photos merged into the road: its reuse warning stays.
+    plain = city["complaints"][5]
+    assert not plain.photos.exists()
+    actions.merge(plain, road, None)
+    assert kinds(road) == [K.REUSED]
+    # The complaint holding the same picture merged into it: one case, no reuse.
+    actions.merge(rubbish, road, None)
+    assert kinds(road) == []
+    assert road.pk not in ProofWarning.objects.filter(complaint=rubbish).values_list(
+        "other_complaint_id", flat=True)
+
+
 def test_rotated_copy_of_a_photo_is_still_the_same_picture(city, road, persona, here):
     """Stored sideways with Orientation=6 versus already upright: the same picture."""
     upright = scene(9, (480, 640))
