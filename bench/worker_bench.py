@@ -1,7 +1,7 @@
 """Background workers: drain rate, webhook-to-acknowledgement latency, a burst.
 
     python bench/worker_bench.py [--drain 2000] [--rate 100] [--seconds 10] [--burst 3000]
-                                 [--only sqlite|postgresql]
+                                 [--only sqlite|postgresql] [--varied]
 
 On SQLite and on PostgreSQL (PG_URL, default postgres://postgres@127.0.0.1:5432/test; a
 throwaway database is created and dropped), each with a fresh data folder and a fake Graph
@@ -9,6 +9,7 @@ API on 127.0.0.1:
 1. Drain: with 1, then 2 `aduan worker` processes idle and listening, N WhatsApp events are
    committed in one transaction (as a webhook stores them); the rate at which they become
    complaints (and all jobs, acknowledgements included, finish). Bounded by --drain-seconds.
+   One text for all (each merges into the first), or with --varied eight everyday ones.
 2. Latency: `aduan serve` (granian, 2 processes) and one worker; signed webhooks from new
    senders at --rate per second for --seconds; time from POST to the acknowledgement at
    the fake provider, p50/p99.
@@ -40,8 +41,9 @@ from aduan.jobs.models import Job
 from aduan.jobs.tests.procs import payload
 account = ChannelAccount.objects.get(kind="whatsapp")
 parse = CHANNELS["whatsapp"].parse.parse_event
-bodies = [payload(n, f"62{{n:010d}}", "Lampu jalan mati di Jl. Slamet Riyadi dekat Gladak, "
-                  "mohon diperbaiki").decode() for n in range({start}, {start} + {count})]
+texts = {texts!r}
+bodies = [payload(n, f"62{{n:010d}}", texts[n % len(texts)] + (f" (no. {{n}})" if len(texts) > 1
+                  else "")).decode() for n in range({start}, {start} + {count})]
 with transaction.atomic():
     for body in bodies:
         store("whatsapp", body, parse(account, body), account)
@@ -60,6 +62,17 @@ done = {count} - pending.count()
 print(done, events_at if events_at is not None else elapsed, elapsed,
       Job.objects.filter(state__in=["ready", "running"]).count())
 """
+# One text for every sender (a burst about one broken street lamp: each merges into the
+# first), or eight everyday complaints (each opened, routed or merged on its own).
+SAME = ["Lampu jalan mati di Jl. Slamet Riyadi dekat Gladak, mohon diperbaiki"]
+VARIED = ["Lampu jalan mati di Jl. Slamet Riyadi dekat Gladak, mohon diperbaiki",
+          "Sampah menumpuk di pasar Gede sudah tiga hari",
+          "Jalan berlubang di Kemlayan RT 3 RW 5, bahaya untuk motor",
+          "Saluran air mampet di Laweyan, kalau hujan banjir",
+          "Pohon tumbang menutup jalan di Banjarsari",
+          "KTP elektronik saya hilang, bagaimana mengurusnya",
+          "Pelayanan di kantor kelurahan Jebres lambat sekali",
+          "Air PDAM tidak mengalir sejak kemarin di Pasar Kliwon"]
 # What a bounded phase left behind is dropped, so the next phase starts from empty.
 CLEAR = """
 from aduan.channels.models import InboundEvent
@@ -80,13 +93,15 @@ def drain(site: Site, workers: int, start: int, args) -> str:
     for i in range(workers):
         site.start_worker(f"worker{i}")
     time.sleep(4)  # started, migrated nothing, listening
-    out = site.python(FILL.format(start=start, count=args.drain, seconds=args.drain_seconds))
+    out = site.python(FILL.format(start=start, count=args.drain, seconds=args.drain_seconds,
+                                  texts=VARIED if args.varied else SAME))
     for i in range(workers):
         site.stop(f"worker{i}")
     site.python(CLEAR)
     done, events_s, all_s, left = out.split()
     done, events_s, all_s = int(done), float(events_s), float(all_s)
-    return (f"  drain, {workers} worker{'s' if workers > 1 else ' '}: "
+    return (f"  drain{' (varied texts)' if args.varied else ''}, {workers} worker"
+            f"{'s' if workers > 1 else ' '}: "
             f"{done / events_s:7.1f} complaints/s ({done}/{args.drain} events in "
             f"{events_s:.1f} s; all jobs incl. acknowledgements done after {all_s:.1f} s, "
             f"{left} left)")
@@ -178,6 +193,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--drain", type=int, default=2000)
     parser.add_argument("--drain-seconds", type=float, default=25)
+    parser.add_argument("--varied", action="store_true",
+                        help="eight different texts instead of one (see VARIED)")
     parser.add_argument("--rate", type=float, default=100)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--burst", type=int, default=3000)
