@@ -87,18 +87,11 @@ def applies(account: ChannelAccount, msg: ChatMessage) -> bool:
 def _unknown_citizen(channel: str, handle: str, phone: str) -> bool:
     """No reporter on this chat and none with the number the channel proved: then
     `open_for` finds no open complaint, and a first message (the common case) is told by
-    one index lookup in plain SQL instead of two ORM queries and a third one built."""
+    one plain lookup of the citizen's reporters (`identity.same_citizen`) instead of two
+    ORM queries and a third one built."""
     if not handle:  # web-form reporters have no handle: the general check decides
         return False
-    table = connection.ops.quote_name(Reporter._meta.db_table)
-    sql = f"SELECT 1 FROM {table} WHERE (channel = %s AND handle = %s AND NOT (handle = ''))"
-    params = [channel, handle]
-    if phone:
-        sql += " OR verified_phone = %s"
-        params.append(phone)
-    with connection.cursor() as cursor:
-        cursor.execute(sql + " LIMIT 1", params)
-        return cursor.fetchone() is None
+    return not identity.same_citizen(phone=phone, chat=(channel, handle))
 
 
 def open_first(event_id: int, account: ChannelAccount, msg: ChatMessage,
