@@ -2,6 +2,7 @@
 
     python bench/worker_bench.py [--drain 2000] [--rate 100] [--seconds 10] [--burst 3000]
                                  [--only sqlite|postgresql] [--varied]
+                                 [--drain-only] [--tier HIGH|STANDARD]
 
 On SQLite and on PostgreSQL (PG_URL, default postgres://postgres@127.0.0.1:5432/test; a
 throwaway database is created and dropped), each with a fresh data folder and a fake Graph
@@ -15,6 +16,12 @@ API on 127.0.0.1:
    the fake provider, p50/p99.
 3. Burst: --burst webhooks as fast as 16 connections send them; time until every one is
    acknowledged (bounded by --burst-wait).
+The fake reports the number's throughput level (--tier, default HIGH: Meta's automatic
+upgrade to 1,000 messages/s that a city-wide number at these rates has); `aduan channels
+add` reads it, and replies are paced by it. With STANDARD (80/s, inbound and outbound
+together, Meta's default) acknowledgements cannot leave faster than 80 a second, so the
+latency at 100/s grows for as long as the rate lasts and a burst of 3,000 takes 37.5 s
+at least.
 """
 
 import argparse
@@ -143,7 +150,7 @@ def wait_acks(graph: Graph, sent_at: dict, seconds: float) -> None:
 
 
 def run_db(name: str, url: str | None, args) -> list[str]:
-    graph = Graph()
+    graph = Graph(level=args.tier)
     site = Site(url, graph, ADUAN_PERIODIC_SECONDS=60)
     lines = []
     try:
@@ -153,6 +160,8 @@ def run_db(name: str, url: str | None, args) -> list[str]:
             lines.append(drain(site, workers, start, args))
             print(lines[-1], flush=True)
             start += args.drain
+        if args.drain_only:
+            return lines
         site.start_server(workers=2)
         site.wait_ready()
         site.start_worker()
@@ -200,11 +209,17 @@ def main() -> None:
     parser.add_argument("--burst", type=int, default=3000)
     parser.add_argument("--burst-wait", type=float, default=60)
     parser.add_argument("--only", choices=["sqlite", "postgresql"])
+    parser.add_argument("--tier", choices=["HIGH", "STANDARD"], default="HIGH",
+                        help="the throughput level the fake Graph API reports for the number")
+    parser.add_argument("--drain-only", action="store_true",
+                        help="skip the latency and burst phases")
     args = parser.parse_args()
     pg = os.environ.get("PG_URL") or os.environ.get("DATABASE_URL") or \
         "postgres://postgres@127.0.0.1:5432/test"
     print(f"worker bench: {os.cpu_count()} CPUs; drain {args.drain} events, "
-          f"{args.rate:.0f} webhooks/s for {args.seconds:.0f} s, burst {args.burst}", flush=True)
+          f"{args.rate:.0f} webhooks/s for {args.seconds:.0f} s, burst {args.burst}; the "
+          f"number on Meta's {args.tier} throughput level (replies paced at "
+          f"{'1,000' if args.tier == 'HIGH' else '80'}/s)", flush=True)
     if args.only != "postgresql":
         print("SQLite (WAL):", flush=True)
         run_db("SQLite", None, args)

@@ -197,9 +197,13 @@ def _recipient_state(row: OutboxMessage) -> tuple[bool, object]:
 
 def account_rate(account: ChannelAccount) -> float:
     """Sends per second this account may make over all workers (0: no cap): its own
-    `max_per_second` setting, else ADUAN_OUTBOX_ACCOUNT_RATE for its kind."""
-    own = account.settings.get("max_per_second") if isinstance(account.settings, dict) else None
-    rate = own if own is not None else settings.ADUAN_OUTBOX_ACCOUNT_RATE.get(account.kind, 0)
+    `max_per_second` setting (set by hand), else the rate learned from the provider
+    (`throughput_per_second`, whatsapp/throughput.py), else ADUAN_OUTBOX_ACCOUNT_RATE for
+    its kind."""
+    own = account.settings if isinstance(account.settings, dict) else {}
+    rate = next((own[key] for key in ("max_per_second", "throughput_per_second")
+                 if own.get(key) is not None),
+                settings.ADUAN_OUTBOX_ACCOUNT_RATE.get(account.kind, 0))
     try:
         return max(0.0, float(rate or 0))
     except (TypeError, ValueError):

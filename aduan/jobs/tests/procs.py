@@ -65,9 +65,11 @@ def post(port: int, body: bytes, timeout: float = 10) -> int:
 
 class Graph:
     """Fake Graph API: accepts sends (or answers 500 to a share of them), recording when
-    each accepted message arrived, per recipient."""
+    each accepted message arrived, per recipient; answers the number's throughput `level`
+    (Meta's STANDARD, 80/s, or HIGH, 1,000/s) to `GET /{phone-number-id}?fields=throughput`."""
 
-    def __init__(self, fail_every: int = 0):
+    def __init__(self, fail_every: int = 0, level: str = "HIGH"):
+        self.level = level
         self.accepted: dict[str, list[float]] = {}
         self.refused = 0
         self.lock = threading.Lock()
@@ -79,6 +81,18 @@ class Graph:
 
             def log_message(self, *a):
                 pass
+
+            def do_GET(self):
+                path, _, query = self.path.partition("?")
+                found = path.rstrip("/").endswith(f"/{PHONE_ID}") and "throughput" in query
+                data = json.dumps({"throughput": {"level": graph.level}, "id": PHONE_ID}
+                                  if found else {"error": {"message": "unknown path",
+                                                           "code": 100}}).encode()
+                self.send_response(200 if found else 400)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
 
             def do_POST(self):
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))

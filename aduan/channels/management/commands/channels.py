@@ -1,11 +1,13 @@
 """`aduan channels add KIND --account-id ID --token TOKEN [--secret S] [--unit CODE]
-[--set-webhook]` and `aduan channels list`. Tokens are never printed."""
+[--set-webhook]`, `aduan channels list` and `aduan channels throughput`. Tokens are never
+printed."""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
 
 from aduan.channels.models import ChannelAccount
+from aduan.channels.outbox import account_rate
 
 
 class Command(BaseCommand):
@@ -26,6 +28,8 @@ class Command(BaseCommand):
         add.add_argument("--set-webhook", action="store_true",
                          help="Telegram: call setWebhook with ADUAN_PUBLIC_URL")
         sub.add_parser("list", help="list accounts (tokens masked)")
+        sub.add_parser("throughput", help="WhatsApp: ask Meta each number's throughput level "
+                                          "(80 or 1,000 messages/s) and pace replies by it")
 
     def handle(self, action, **opts):
         if action == "list":
@@ -33,7 +37,14 @@ class Command(BaseCommand):
                 extra = f"  {self._path(a)}" if a.kind == "telegram" else ""
                 state = "aktif" if a.is_active else "nonaktif"
                 token = "token ok" if a.token else "TANPA TOKEN"
-                self.stdout.write(f"{a.pk}\t{a.kind}\t{a.account_id}\t{state}\t{token}{extra}")
+                rate = account_rate(a)
+                pace = f"{rate:g}/s" if rate else "tanpa batas"
+                self.stdout.write(f"{a.pk}\t{a.kind}\t{a.account_id}\t{state}\t{token}\t"
+                                  f"{pace}{extra}")
+            return
+        if action == "throughput":
+            for a in ChannelAccount.objects.filter(kind="whatsapp", is_active=True).order_by("pk"):
+                self.stdout.write(self._throughput(a))
             return
         self._add(**opts)
 
@@ -61,6 +72,8 @@ class Command(BaseCommand):
             account.settings.pop("auto", None)
             account.save(update_fields=["settings"])
         self.stdout.write(str(account.pk))
+        if kind == "whatsapp":  # stderr: `add` prints only the id on stdout, for scripts
+            self.stderr.write(self._throughput(account))
         if kind == "telegram":
             path = self._path(account)
             self.stdout.write(path)
@@ -69,6 +82,15 @@ class Command(BaseCommand):
 
                 call(account, settings.PUBLIC_URL + path)
                 self.stdout.write(f"setWebhook: {settings.PUBLIC_URL}{path}")
+
+    @staticmethod
+    def _throughput(account) -> str:
+        """Learn the number's level from Meta; a line saying the rate replies are paced at."""
+        from aduan.channels.whatsapp.throughput import learn
+
+        level = learn(account)
+        known = f"level {level}" if level else "level not read from Meta, rate unchanged"
+        return f"{account.account_id}: {known}; replies paced at {account_rate(account):g}/s"
 
     @staticmethod
     def _path(account) -> str:

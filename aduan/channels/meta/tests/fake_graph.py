@@ -14,10 +14,13 @@ WHATSAPP_LIMITS = Limits(per_second=80, pair_interval=6.0, pair_burst=45)
 
 class FakeGraph(FakeServer):
     """Meta Graph API: /{phone-number-id}/messages (WhatsApp), /{page-or-ig-id}/messages
-    (Messenger), /{comment-id}/replies, GET /{media-id} then the media url.
+    (Messenger), /{comment-id}/replies, GET /{media-id} then the media url, GET
+    /{phone-number-id}?fields=throughput (`throughput_level`).
 
     With `limits` (WHATSAPP_LIMITS: Meta's documented ones) WhatsApp sends beyond the
     number's throughput get error 130429, beyond the pair rate to one person 131056."""
+
+    throughput_level = "STANDARD"  # GET /{phone-number-id}?fields=throughput
 
     def metered(self, seen: Seen) -> tuple[bool, str]:
         if seen.method != "POST" or not seen.path.split("?")[0].endswith("/messages"):
@@ -43,6 +46,9 @@ class FakeGraph(FakeServer):
                                    "type": "OAuthException", "code": 190}}
         if seen.method == "GET" and path.startswith("/media-bytes/"):
             return 200, self.files.get(path.rsplit("/", 1)[-1]) or jpeg()
+        if seen.method == "GET" and "fields=throughput" in seen.path:  # the number's level
+            return 200, {"throughput": {"level": self.throughput_level},
+                         "id": path.strip("/").split("/")[-1]}
         if seen.method == "GET":
             media_id = path.strip("/").split("/")[-1]
             return 200, {"messaging_product": "whatsapp", "url": f"{self.url}/media-bytes/"
