@@ -9,8 +9,10 @@ with those of other deliveries arriving at the same moment: a 2xx follows their 
 import logging
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from aduan.complaints import lookups
 from aduan.guard import limits, refusals
@@ -79,6 +81,10 @@ def store(kind: str, body: str, parsed: Parsed, account: ChannelAccount | None =
             msg.sender[:200], body, now))
     outcome = eventrows.add(rows)  # committed with rows other deliveries wrote meanwhile
     refused += [what for what in outcome if what == eventrows.LIMIT]
+    if parsed.account_jobs:  # news about our own account: its jobs, stored before the 2xx
+        with writing(), transaction.atomic():
+            for path in dict.fromkeys(parsed.account_jobs):
+                import_string(path).enqueue()
     if refused or parsed.statuses:
         with writing():
             for reason in refused:

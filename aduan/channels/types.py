@@ -71,3 +71,7 @@ class Parsed:
     messages: list[ChatMessage] = field(default_factory=list)
     statuses: list[DeliveryStatus] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)  # what we skipped, for the log
+    # News about our own account (not a person's message): dotted paths of tasks that take
+    # no argument, queued once per delivery when it is stored (a WhatsApp number's
+    # throughput level changed: whatsapp/throughput.learn_again).
+    account_jobs: list[str] = field(default_factory=list)

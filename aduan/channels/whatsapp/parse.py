@@ -164,6 +164,8 @@ def parse(payload: dict) -> Parsed:
         result = Parsed()
         for entry in envelope.entry:
             for change in entry.changes:
+                if change.field == "phone_number_quality_update":  # throughput level
+                    result.account_jobs.append("aduan.channels.whatsapp.throughput.learn_again")
                 if change.field != "messages":
                     result.ignored.append(f"field:{change.field}")
                     continue

@@ -7,12 +7,16 @@ Meta answers 130429 (Meta, "Throughput"). The level is a field of the phone numb
 or `"HIGH"`. `learn` asks and stores the matching rate in the account's settings, where
 the outbox's pacing (`outbox.account_rate`) reads it; a rate set by hand
 (`max_per_second`) still wins. `aduan channels add whatsapp` and `aduan channels
-throughput` call it; an answer without a known level changes nothing.
+throughput` call it, and so does the job a `phone_number_quality_update` webhook queues
+(Meta sends it when a number's throughput level changes; it names the business account,
+not the number, so every active number is asked again). An answer without a known
+level changes nothing.
 """
 
 import logging
 
 from django.utils import timezone
+from django_tasks import task
 
 from .. import http
 from ..meta import graph
@@ -42,3 +46,11 @@ def learn(account: ChannelAccount) -> str | None:
                         "throughput_checked_at": timezone.now().isoformat()}
     account.save(update_fields=["settings"])
     return level
+
+
+@task(queue_name="outbox")  # the sending threads: they wait on the provider anyway
+def learn_again() -> None:
+    """The job behind a `phone_number_quality_update` webhook: every active WhatsApp
+    number's level, read again."""
+    for account in ChannelAccount.objects.filter(kind="whatsapp", is_active=True):
+        learn(account)

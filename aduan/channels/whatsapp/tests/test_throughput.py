@@ -69,3 +69,29 @@ def test_an_upgrade_is_learned_again_and_a_rate_set_by_hand_wins(graph):
     listing = StringIO()
     call_command("channels", "list", stdout=listing)
     assert "\t20/s" in listing.getvalue() and graph.token not in listing.getvalue()
+
+
+@pytest.mark.django_db
+def test_metas_quality_update_webhook_has_every_number_asked_again(client, graph, wa_account):
+    """Meta's `phone_number_quality_update` (documented when a number's throughput level
+    changes) names the business account, not the number: a job asks again for each."""
+    from aduan.channels.meta.tests.helpers import post_meta
+    from aduan.channels.tests.helpers import drain
+    from aduan.jobs.models import Job
+
+    assert account_rate(wa_account) == 80.0
+    graph.throughput_level = "HIGH"
+    update = {"object": "whatsapp_business_account", "entry": [{
+        "id": "102290129340398", "time": 1764547200, "changes": [{
+            "field": "phone_number_quality_update",
+            "value": {"display_phone_number": "15550783881", "event": "THROUGHPUT_UPGRADE",
+                      "current_limit": "TIER_UNLIMITED",
+                      "max_daily_conversations_per_business": "TIER_UNLIMITED"}}]}]}
+    assert post_meta(client, update).status_code == 200
+    assert post_meta(client, update).status_code == 200  # a repeat asks again, harmlessly
+    assert Job.objects.filter(task_path__endswith="throughput.learn_again").count() == 2
+    drain()
+    wa_account.refresh_from_db()
+    assert account_rate(wa_account) == 1000.0
+    assert wa_account.settings["throughput_level"] == "HIGH"
+    assert len([r for r in graph.requests if "fields=throughput" in r.path]) == 2
