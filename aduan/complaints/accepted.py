@@ -14,7 +14,7 @@ storing the photos is the slow part of them, and photo bytes do not belong in a 
 import dataclasses
 from datetime import datetime
 
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.db.models import IntegerField
 from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.db.models.functions import Cast
@@ -25,11 +25,17 @@ from aduan import plainsql
 from aduan.jobs.models import Job
 from aduan.writelock import writing
 
+from . import actions
 from .intake import IncomingMessage, open_complaint
 from .models import AcceptedComplaint, Complaint, new_token
 from .reference import new_reference
 
 FIELDS = {f.name for f in dataclasses.fields(IncomingMessage)}
+# What a stored message holds about how to reach the citizen (IncomingMessage's fields).
+CONTACT = ("name", "phone", "email", "handle")
+# Set in the stored message by a citizen's erasure (privacy/citizen.py) while the row
+# waited: {"by": who, "note": the timeline's words}; the opened complaint's timeline says so.
+ERASED = "personal_data_erased"
 
 
 def applies(msg: IncomingMessage) -> bool:
@@ -65,10 +71,16 @@ def open_accepted(accepted_id: int) -> None:
         fields.update(received_at=datetime.fromisoformat(fields["received_at"]),
                       ref=row.ref, token=row.token)
         try:
-            open_complaint(IncomingMessage(**fields))
+            complaint = open_complaint(IncomingMessage(**fields))
         except IntegrityError:  # another run opened it a moment ago
             if not Complaint.objects.filter(token=row.token).exists():
                 raise
+        else:
+            erased = row.message.get(ERASED)
+            if isinstance(erased, dict):  # de-identified before it opened: say so
+                with writing(), transaction.atomic():
+                    actions.record(complaint, ERASED, str(erased.get("by", "")),
+                                   note=str(erased.get("note", "")), data={"accepted": row.ref})
     AcceptedComplaint.objects.filter(pk=row.pk).delete()
 
 

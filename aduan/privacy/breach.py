@@ -13,6 +13,7 @@ from datetime import datetime
 from django.db.models import Q
 
 from aduan.channels.models import InboundEvent, OutboxMessage
+from aduan.complaints import accepted
 from aduan.complaints.models import AcceptedComplaint, Complaint, Event, Reporter
 from aduan.evidence.models import Photo
 
@@ -45,7 +46,6 @@ TABLES = {
     "accepted_complaints": (AcceptedComplaint, lambda s, u: _window("created_at", s, u), None,
                             None, None),
 }
-CONTACT = ("name", "phone", "email", "handle")  # of an accepted complaint's message
 
 
 def _accepted(since: datetime, until: datetime) -> tuple[list[dict], int]:
@@ -54,7 +54,7 @@ def _accepted(since: datetime, until: datetime) -> tuple[list[dict], int]:
     window = TABLES["accepted_complaints"][1](since, until)
     for ref, message in AcceptedComplaint.objects.filter(window).order_by("pk").values_list(
             "ref", "message").iterator(chunk_size=2000):
-        contact = {key: message.get(key) or "" for key in CONTACT}
+        contact = {key: message.get(key) or "" for key in accepted.CONTACT}
         if any(contact.values()):
             people.append({"reporter": None, "channel": message.get("channel", ""),
                            **contact, "complaints": [ref]})

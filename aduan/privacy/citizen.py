@@ -20,7 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from aduan.channels.models import InboundEvent, OutboxMessage
-from aduan.complaints import actions
+from aduan.complaints import accepted, actions
 from aduan.complaints.accepted import opening_jobs
 from aduan.complaints.models import AcceptedComplaint, Complaint, Event, Reporter
 from aduan.evidence.models import Photo
@@ -35,8 +35,11 @@ PROGRESS_EVERY = 5000
 ERASED = "[dihapus]"
 MIN_PHONE_KEY = 8  # fewer digits would match strangers
 ACCEPTED_STATUS = "diterima, belum diproses"
-# What an accepted complaint's message holds about the citizen (an IncomingMessage's fields).
-CONTACT = ("name", "phone", "email", "handle", "verified_phone")
+# What an accepted complaint's message holds about the citizen: the contact they gave, and
+# a proven number (always empty for the web form, emptied anyway).
+CONTACT = (*accepted.CONTACT, "verified_phone")
+ERASED_NOTE = ("Data pribadi pelapor dihapus atas permintaannya (UU PDP); catatan publik "
+               "aduan tetap ada tanpa identitas.")
 GIVEN = ("channel", "text", *CONTACT, "anonymous", "confidential", "about_official", "lat",
          "lng", "region_code", "rt", "rw", "category_code")
 
@@ -216,7 +219,8 @@ def _scrub(text: str, patterns: list[re.Pattern]) -> str:
     return text
 
 
-def _erase_accepted(row: AcceptedComplaint, patterns: list[re.Pattern]) -> tuple[bool, bool]:
+def _erase_accepted(row: AcceptedComplaint, patterns: list[re.Pattern], by: str
+                    ) -> tuple[bool, bool]:
     """De-identify a web complaint that is accepted but not opened yet, so that the worker
     opens it without the citizen: name, phone, e-mail (and any handle) emptied, marked
     anonymous (a web complaint then gets no reporter row), and its words kept only as
@@ -243,7 +247,8 @@ def _erase_accepted(row: AcceptedComplaint, patterns: list[re.Pattern]) -> tuple
               opening_jobs(*Job.State.values).filter(row=row.pk).select_for_update()}
     known = [_given(row, key) for key in CONTACT]
     text = _scrub(pii.mask_public(_given(row, "text"), known), patterns)
-    message = {**row.message, **dict.fromkeys(CONTACT, ""), "anonymous": True, "text": text}
+    message = {**row.message, **dict.fromkeys(CONTACT, ""), "anonymous": True, "text": text,
+               accepted.ERASED: {"by": by, "note": ERASED_NOTE}}  # on its opened timeline
     scrubbed = AcceptedComplaint.objects.filter(pk=row.pk).update(message=message)
     return bool(scrubbed), bool(scrubbed) and Job.State.RUNNING not in states
 
@@ -262,7 +267,7 @@ def erase(found: Found, by: str = "", progress: Progress | None = None) -> dict:
                  for p in _patterns(*(_given(row, key) for key in CONTACT))]
     handles = [r.handle for r in found.reporters if r.handle]
     for row in found.accepted:  # first: their jobs are locked until this commits
-        scrubbed, settled = _erase_accepted(row, patterns)
+        scrubbed, settled = _erase_accepted(row, patterns, by or "Tim privasi")
         stats["accepted_complaints"] += scrubbed
         if not settled:
             stats["accepted_being_opened"].append(row.ref)
@@ -286,9 +291,7 @@ def erase(found: Found, by: str = "", progress: Progress | None = None) -> dict:
                 stats["events"] += 1
         for photo in Photo.objects.filter(complaint=complaint, by_citizen=True):
             stats["photo_originals"] += strip_original(photo)
-        actions.record(complaint, "personal_data_erased", by or "Tim privasi",
-                       note="Data pribadi pelapor dihapus atas permintaannya (UU PDP); "
-                            "catatan publik aduan tetap ada tanpa identitas.",
+        actions.record(complaint, accepted.ERASED, by or "Tim privasi", note=ERASED_NOTE,
                        data={"reporters": [r.pk for r in found.reporters]})
         stats["complaints"] += 1
         if progress and n % 100 == 0:

@@ -125,6 +125,10 @@ def test_erase_before_the_worker_opens_it(city, client):
     assert not Reporter.objects.filter(name__icontains=BAMBANG.last).exists()
     assert client.get(reverse("citizen:track", args=[row.token])).status_code == 200
     assert IdentityView.objects.filter(via="erase", reason__contains=row.ref).exists()
+    # its timeline says what was done, as an opened complaint's erasure does
+    [erased] = Event.objects.filter(complaint=complaint, kind="personal_data_erased")
+    assert erased.actor_label == "Rina (tim privasi)" and "UU PDP" in erased.note
+    assert erased.data == {"accepted": row.ref} and not erased.public
 
 
 def test_erase_while_its_job_is_dead_then_retried(city):
