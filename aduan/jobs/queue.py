@@ -129,10 +129,10 @@ def release(worker: str, ids: list[int]) -> None:
             state=READY, lease_until=None, attempts=F("attempts") - 1)
 
 
-def heartbeat(worker: str) -> int:
-    """Renew the lease of every job this worker holds."""
+def heartbeat(*workers: str) -> int:
+    """Renew the lease of every job these workers (a process's loops) hold."""
     until = timezone.now() + timedelta(seconds=lease_seconds())
-    return Job.objects.filter(worker=worker, state=RUNNING).update(lease_until=until)
+    return Job.objects.filter(worker__in=workers, state=RUNNING).update(lease_until=until)
 
 
 def reclaim_expired() -> int:

@@ -1,10 +1,13 @@
 """The worker loop: claim a batch, run it, sleep until woken.
 
-Wakeups: PostgreSQL `LISTEN aduan_jobs` on a connection of its own (a trigger NOTIFYs at
-the commit of every insert), on SQLite a datagram from the committing process
-(`wakeup.py`), else the in-process `WAKE` event; a short poll stays as the fallback.
-A heartbeat thread renews the leases of the jobs this worker holds; a worker killed
-mid-job stops renewing and its jobs are claimed again after the lease.
+Wakeups: PostgreSQL `LISTEN aduan_jobs` (a trigger NOTIFYs at the commit of every
+insert, naming the queue) on one connection per process, shared by its loops
+(`Switchboard`); on SQLite a datagram from the committing process (`wakeup.py`), else
+the in-process `WAKE` event; a short poll stays as the fallback. One heartbeat thread per
+process renews the leases of the jobs its loops hold (`Leases`); a worker killed mid-job
+stops renewing and its jobs are claimed again after the lease. So a worker process with
+a main loop and four sending threads holds eight database connections on PostgreSQL
+(the five loops', one LISTEN, one heartbeat, the periodic jobs'), not sixteen.
 """
 
 import logging
@@ -26,47 +29,163 @@ except ImportError:  # pragma: no cover
     psycopg = None
 
 
+class Served:
+    """Members (a process's loops) served by one thread of the process: started with the
+    first member; `_members` answers None, and the thread ends, once the last has left."""
+
+    thread_name = ""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.members: set = set()
+        self.thread: threading.Thread | None = None
+
+    def add(self, member) -> None:
+        with self.lock:
+            self.members.add(member)
+            if self.thread is None:
+                self.thread = threading.Thread(target=self._run, name=self.thread_name,
+                                               daemon=True)
+                self.thread.start()
+
+    def remove(self, member) -> threading.Thread | None:
+        """Remove the member; the thread when it was the last (the thread ends soon)."""
+        with self.lock:
+            self.members.discard(member)
+            return self.thread if not self.members else None
+
+    def _members(self) -> tuple | None:
+        with self.lock:
+            if not self.members:
+                self.thread = None
+                return None
+            return tuple(self.members)
+
+    def _run(self) -> None:
+        raise NotImplementedError
+
+
+class Switchboard(Served):
+    """The process's one LISTEN connection (autocommit, its own thread): each notification
+    wakes every registered `Listener` whose filter takes the queue it names. It connects
+    when the first listener registers, reconnects after a database restart (then wakes
+    every listener: notifications may have been missed), and closes when the last one
+    leaves."""
+
+    thread_name = "aduan-job-listen"
+    TICK = 0.25  # how often the thread looks whether anyone still listens
+
+    def leave(self, listener: "Listener") -> None:
+        thread = self.remove(listener)
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(2 * self.TICK + 3)  # its connection is closed when this returns
+
+    def _wake(self, wanted=lambda listener: True) -> None:
+        with self.lock:
+            listeners = tuple(self.members)
+        for listener in listeners:
+            if wanted(listener):
+                listener.event.set()
+
+    def _run(self) -> None:
+        conn, lost = None, False
+        try:
+            while self._members() is not None:
+                if conn is None:
+                    try:
+                        conn = _listen()
+                    except psycopg.Error as exc:
+                        logger.warning("LISTEN unavailable (%s); polling",
+                                       exc.__class__.__name__)
+                        time.sleep(2)
+                        continue
+                    if lost:  # back after a restart: jobs may have come meanwhile
+                        self._wake()
+                try:
+                    for note in conn.notifies(timeout=self.TICK):
+                        self._wake(lambda listener, queue=note.payload: listener.wanted(queue))
+                except psycopg.Error:
+                    _close(conn)
+                    conn, lost = None, True
+        finally:
+            _close(conn)
+
+
+def _listen():
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)
+    conn = psycopg.connect(**params, autocommit=True, connect_timeout=3)
+    conn.execute(f"LISTEN {queue.CHANNEL}")
+    return conn
+
+
+def _close(conn) -> None:
+    if conn is not None:
+        try:
+            conn.close()
+        except psycopg.Error:
+            pass
+
+
+SWITCHBOARD = Switchboard()
+
+
 class Listener:
-    """LISTEN on a dedicated autocommit connection; reconnects after a database restart.
-    Wakes for the notifications whose payload (the queue) `wanted` accepts."""
+    """One loop's wake-ups on PostgreSQL, for the notifications whose payload (the queue)
+    `wanted` accepts; registered with the process's `Switchboard` from the first `wait`
+    until `close`, so a notification that arrives while the loop is busy is not lost."""
 
     def __init__(self, wanted=lambda queue: True):
-        self.conn = None
-        self.next_try = 0.0
         self.wanted = wanted
-
-    def _connect(self) -> None:
-        params = connection.get_connection_params()
-        params.pop("cursor_factory", None)
-        self.conn = psycopg.connect(**params, autocommit=True, connect_timeout=3)
-        self.conn.execute(f"LISTEN {queue.CHANNEL}")
+        self.event = threading.Event()
+        self.joined = False
 
     def wait(self, timeout: float) -> None:
-        if self.conn is None and time.monotonic() >= self.next_try:
-            try:
-                self._connect()
-            except psycopg.Error as exc:
-                logger.warning("LISTEN unavailable (%s); polling", exc.__class__.__name__)
-                self.conn, self.next_try = None, time.monotonic() + 2
-        if self.conn is None:
-            time.sleep(timeout)
-            return
-        deadline = time.monotonic() + timeout
-        try:
-            while (left := deadline - time.monotonic()) > 0:
-                notes = list(self.conn.notifies(timeout=left, stop_after=1))
-                if not notes or self.wanted(notes[0].payload):
-                    return
-        except psycopg.Error:
-            self.close()
+        if not self.joined:
+            SWITCHBOARD.add(self)
+            self.joined = True
+        self.event.wait(timeout)
+        self.event.clear()
 
     def close(self) -> None:
-        if self.conn is not None:
-            try:
-                self.conn.close()
-            except psycopg.Error:
-                pass
-        self.conn = None
+        if self.joined:
+            SWITCHBOARD.leave(self)
+            self.joined = False
+
+
+class Leases(Served):
+    """One thread per process renews the leases of the jobs its loops hold (one UPDATE for
+    every loop's worker name, one connection), every third of the lease."""
+
+    thread_name = "aduan-job-lease"
+
+    def __init__(self):
+        super().__init__()
+        self.changed = threading.Event()
+
+    def release(self, name: str) -> None:
+        self.remove(name)
+        self.changed.set()
+
+    def _run(self) -> None:
+        try:
+            while True:
+                self.changed.wait(max(0.5, queue.lease_seconds() / 3))
+                self.changed.clear()
+                names = self._members()
+                if names is None:
+                    return
+                try:
+                    queue.heartbeat(*names)
+                except DatabaseError:
+                    connection.close()
+                finally:
+                    close_old_connections()
+        finally:
+            connection.close()
+
+
+LEASES = Leases()
 
 
 class Runner:
@@ -134,8 +253,7 @@ class Runner:
     def run_forever(self, stop: threading.Event | None = None) -> None:
         if stop is not None:
             self.stop = stop
-        beat = threading.Thread(target=self._heartbeats, name="aduan-job-lease", daemon=True)
-        beat.start()
+        LEASES.add(self.worker)
         listener = (Listener(lambda queue: wakeup.takes(queue, self.queues, self.exclude))
                     if connection.vendor == "postgresql" and psycopg else None)
         mailbox = (wakeup.open_mailbox(self.queues, self.exclude)
@@ -161,22 +279,12 @@ class Runner:
                     queue.WAKE.wait(self.poll)
                 queue.WAKE.clear()
         finally:
+            LEASES.release(self.worker)
             if listener is not None:
                 listener.close()
             if mailbox is not None:
                 mailbox.close()
             connection.close()  # this thread's own connection
-
-    def _heartbeats(self) -> None:
-        every = max(0.5, queue.lease_seconds() / 3)
-        while not self.stop.wait(every):
-            try:
-                queue.heartbeat(self.worker)
-            except DatabaseError:
-                connection.close()
-            finally:
-                close_old_connections()
-        connection.close()
 
 
 def _database_usable() -> bool:

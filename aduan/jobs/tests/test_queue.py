@@ -223,3 +223,45 @@ def test_the_notification_names_the_queue_and_a_listener_wakes_for_its_own(reque
         assert time.monotonic() - started < 1
     finally:
         listener.close()
+
+
+def test_a_processs_loops_share_one_listen_connection(request):
+    """PostgreSQL: the loops of a worker process listen through one connection
+    (runner.Switchboard), each still woken only for the queues it takes."""
+    from aduan.jobs.runner import Listener
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's loops wake by mailbox (test_wakeup.py)")
+
+    k = key(request)
+    sending, taking = Listener(lambda queue: queue == "outbox"), Listener(lambda q: q != "outbox")
+    try:
+        sending.wait(0.01)
+        taking.wait(0.01)
+        time.sleep(0.5)  # connected and listening
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = "
+                           "current_database() AND query LIKE 'LISTEN %%'")
+            assert cursor.fetchone()[0] == 1
+        tasks.record.using(queue_name="outbox").enqueue(f"{k}-send")
+        started = time.monotonic()
+        sending.wait(5)
+        assert time.monotonic() - started < 1
+        started = time.monotonic()
+        taking.wait(0.5)  # an outbox job: the other loop slept on
+        assert time.monotonic() - started >= 0.45
+    finally:
+        sending.close()
+        taking.close()
+    with connection.cursor() as cursor:  # the last to leave closed it
+        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = "
+                       "current_database() AND query LIKE 'LISTEN %%'")
+        assert cursor.fetchone()[0] == 0
+
+
+def test_one_heartbeat_renews_the_leases_of_every_loop(request):
+    for n in range(2):
+        tasks.record.enqueue(f"{key(request)}-{n}")
+    assert len(queue.claim("loop-a", 1)) == len(queue.claim("loop-b", 1)) == 1
+    assert queue.heartbeat("loop-a", "loop-b") == 2
+    assert queue.heartbeat("loop-c") == 0
