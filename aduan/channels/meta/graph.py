@@ -26,9 +26,9 @@ def post(account: ChannelAccount, path: str, body: dict) -> dict:
     return http.request("POST", url, json_body=body, token=account.token).json()
 
 
-def get(account: ChannelAccount, path: str) -> dict:
+def get(account: ChannelAccount, path: str, timeout: float = http.TIMEOUT) -> dict:
     url = f"{base_url(account)}/{path.lstrip('/')}"
-    return http.request("GET", url, token=account.token).json()
+    return http.request("GET", url, token=account.token, timeout=timeout).json()
 
 
 def last_message_at(account: ChannelAccount, sender: str, kind: str = "message"):

@@ -33,8 +33,7 @@ def learn(account: ChannelAccount) -> str | None:
     """Ask Meta for the number's throughput level and store its rate; the level, or None
     when Meta could not be asked or answered no level we know (the rate stays as it was)."""
     try:
-        url = f"{graph.base_url(account)}/{account.account_id}?fields=throughput"
-        answer = http.request("GET", url, token=account.token, timeout=TIMEOUT).json()
+        answer = graph.get(account, f"{account.account_id}?fields=throughput", timeout=TIMEOUT)
     except http.ProviderError as exc:
         logger.warning("throughput of WhatsApp account %s not read: %s", account.pk, exc)
         return None
