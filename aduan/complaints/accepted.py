@@ -12,9 +12,10 @@ storing the photos is the slow part of them, and photo bytes do not belong in a 
 """
 
 import dataclasses
+from contextlib import nullcontext
 from datetime import datetime
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.db.models import IntegerField
 from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.db.models.functions import Cast
@@ -70,17 +71,19 @@ def open_accepted(accepted_id: int) -> None:
         fields = {k: v for k, v in row.message.items() if k in FIELDS}
         fields.update(received_at=datetime.fromisoformat(fields["received_at"]),
                       ref=row.ref, token=row.token)
+        erased = row.message.get(ERASED)
+        erased = erased if isinstance(erased, dict) else None
         try:
-            complaint = open_complaint(IncomingMessage(**fields))
+            # De-identified before it opened: the complaint and the event saying so are one
+            # write (rare, so computing under the write lock here costs nothing that counts).
+            with writing() if erased else nullcontext():
+                complaint = open_complaint(IncomingMessage(**fields))
+                if erased:
+                    actions.record(complaint, ERASED, str(erased.get("by", "")),
+                                   note=str(erased.get("note", "")), data={"accepted": row.ref})
         except IntegrityError:  # another run opened it a moment ago
             if not Complaint.objects.filter(token=row.token).exists():
                 raise
-        else:
-            erased = row.message.get(ERASED)
-            if isinstance(erased, dict):  # de-identified before it opened: say so
-                with writing(), transaction.atomic():
-                    actions.record(complaint, ERASED, str(erased.get("by", "")),
-                                   note=str(erased.get("note", "")), data={"accepted": row.ref})
     AcceptedComplaint.objects.filter(pk=row.pk).delete()
 
 

@@ -131,6 +131,33 @@ def test_erase_before_the_worker_opens_it(city, client):
     assert erased.data == {"accepted": row.ref} and not erased.public
 
 
+def test_the_erased_event_and_the_complaint_are_one_write(city, monkeypatch):
+    """A worker that fails between opening the complaint and writing its erasure event
+    leaves neither: the job runs again and writes both."""
+    row = _accept()
+    citizen.erase(citizen.find(phone=BAMBANG.phone), by="Rina (tim privasi)")
+    record = accepted.actions.record
+
+    def fails_on_erasure(complaint, kind, *args, **kwargs):
+        if kind == accepted.ERASED:
+            raise RuntimeError("worker killed here")
+        return record(complaint, kind, *args, **kwargs)
+
+    monkeypatch.setattr(accepted.actions, "record", fails_on_erasure)
+    events = Event.objects.count()
+    with pytest.raises(RuntimeError):
+        accepted.open_accepted.call(row.pk)
+    assert not Complaint.objects.filter(ref=row.ref).exists()
+    assert AcceptedComplaint.objects.filter(pk=row.pk).exists()
+    assert Event.objects.count() == events  # not even the "received" one
+
+    monkeypatch.setattr(accepted.actions, "record", record)
+    accepted.open_accepted.call(row.pk)
+    complaint = Complaint.objects.get(ref=row.ref)
+    assert complaint.reporter is None and not AcceptedComplaint.objects.exists()
+    assert Event.objects.filter(complaint=complaint, kind=accepted.ERASED).count() == 1
+
+
 def test_erase_while_its_job_is_dead_then_retried(city):
     row = _accept()
     Job.objects.filter(pk=_job(row).pk).update(state=Job.State.DEAD, attempts=5)
