@@ -128,7 +128,9 @@ def _same_pictures(complaint, photos):
 
 def _reused(complaint, photos):
     """Each photo against other complaints' and activity posts' photos: exact file or
-    perceptual-hash matches by index, near matches among the most recent photos."""
+    perceptual-hash matches by index, near matches among the most recent photos. Of the
+    near matches only the earliest stored is read back (it is named; the rest are
+    counted), so a picture that many others resemble costs no more than a unique one."""
     if not photos:
         return
     related = {complaint.pk}
@@ -141,30 +143,43 @@ def _reused(complaint, photos):
         "id", "sha256", "phash", "complaint_id", "activity_id", "created_at")
     candidates = {p.pk: p for p in others.filter(exact)}
     recent = others.exclude(phash="").order_by("-id")[:REUSE_LOOKBACK]
-    values = recent.values_list("id", "phash")
-    near = [pk for pk, ph in values if pk not in candidates and any(
-        p.phash and len(p.phash) == len(ph) and hamming(p.phash, ph) <= NEAR_IDENTICAL
-        for p in photos)]
-    if near:
-        candidates.update({p.pk: p for p in others.filter(pk__in=near)})
+    near = _near(photos, recent.values_list("id", "phash"), skip=candidates)
+    earliest = {p.pk: p for p in others.filter(pk__in={min(ids) for ids in near.values()})}
     refs = dict(
         type(complaint).objects.filter(
-            pk__in={c.complaint_id for c in candidates.values() if c.complaint_id}
+            pk__in={c.complaint_id for c in [*candidates.values(), *earliest.values()]
+                    if c.complaint_id}
         ).values_list("pk", "ref"))
     for photo in photos:
-        matches = sorted((c for c in candidates.values() if _close(photo, c)),
-                         key=lambda c: (c.created_at, c.pk))
-        if not matches:
+        same = [c for c in candidates.values() if _close(photo, c)]
+        similar = near.get(photo.pk, [])
+        shown = same + ([earliest[min(similar)]] if similar and min(similar) in earliest else [])
+        if not shown:
             continue
-        first = matches[0]
+        first = min(shown, key=lambda c: (c.created_at, c.pk))
         if first.complaint_id:
             detail = _("Juga ada di aduan %(ref)s") % {"ref": refs.get(first.complaint_id, "?")}
         else:
             detail = _("Juga ada di kegiatan #%(id)s") % {"id": first.activity_id}
-        if len(matches) > 1:
-            detail += _(" (dan %(n)d foto lain)") % {"n": len(matches) - 1}
+        if len(same) + len(similar) > 1:
+            detail += _(" (dan %(n)d foto lain)") % {"n": len(same) + len(similar) - 1}
         yield _warn(complaint, photo, K.REUSED, detail, other=first,
                     other_complaint_id=first.complaint_id)
+
+
+def _near(photos, recent, skip) -> dict[int, list[int]]:
+    """For each photo with a perceptual hash, the ids of the `recent` (id, phash) rows
+    within NEAR_IDENTICAL bits of it, leaving out the ids in `skip`."""
+    mine = [(p.pk, len(p.phash), int(p.phash, 16)) for p in photos if p.phash]
+    found: dict[int, list[int]] = {}
+    for pk, phash in recent:
+        if pk in skip:
+            continue
+        value = int(phash, 16)
+        for own, length, bits in mine:
+            if length == len(phash) and (bits ^ value).bit_count() <= NEAR_IDENTICAL:
+                found.setdefault(own, []).append(pk)
+    return found
 
 
 def _no_capture(complaint, photos):

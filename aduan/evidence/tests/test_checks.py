@@ -1,14 +1,17 @@
 """Proof checks on real photo files: each check warns, none blocks, and clean proof is quiet."""
 
 import io
+import re
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from PIL import Image
 
 from aduan.complaints import actions
 from aduan.evidence.checks import FAR_METRES, refresh
-from aduan.evidence.models import ProofWarning
+from aduan.evidence.models import Photo, ProofWarning
 from aduan.evidence.store import save_photo
 from aduan.regions.models import Region
 
@@ -120,6 +123,32 @@ def test_reused_photo_across_complaints(city, road, persona, here):
     assert warning.kind == K.REUSED
     assert warning.other_complaint_id == rubbish.pk
     assert rubbish.ref in warning.detail
+
+
+def test_a_picture_many_others_resemble_names_the_earliest_and_counts_the_rest(
+        city, road, persona, here):
+    """200 stored photos a few bits from the new one (a city's many shots of one flooded
+    street): the warning names the earliest and counts the others, and the check reads
+    back only that one, not all 200 (no query lists their ids)."""
+    dpupr = persona("dpupr")
+    photo = phone_photo(8, taken=after_hours(road, 1), gps=here)
+    rubbish = city["complaints"][2]
+    first = save_photo(photo, complaint=rubbish, tag="after", user=persona("dlh"))
+    bits = int(first.phash, 16)
+    others = [c for c in city["complaints"] if c.pk not in (road.pk, rubbish.pk)]
+    Photo.objects.bulk_create([
+        Photo(complaint=others[n % len(others)], tag="before", public="x.jpg", thumb="x.jpg",
+              original="x", content_type="image/jpeg",
+              phash=f"{bits ^ (1 << (n % 64)) ^ (1 << ((n * 7) % 64)):016x}",
+              sha256=f"{n:064x}") for n in range(200)])
+    with CaptureQueriesContext(connection) as queries:
+        save_photo(photo, complaint=road, tag="after", user=dpupr)
+    warning = ProofWarning.objects.get(complaint=road, kind=K.REUSED)
+    assert warning.other_photo_id == first.pk and warning.other_complaint_id == rubbish.pk
+    assert rubbish.ref in warning.detail and "(dan 200 foto lain)" in warning.detail
+    listed = [len(ids.split(",")) for q in queries.captured_queries
+              for ids in re.findall(r" IN \(([^()]*)\)", q["sql"])]
+    assert max(listed) < 10
 
 
 def test_a_merge_makes_a_shared_photo_one_case_and_a_merge_without_photos_changes_nothing(
