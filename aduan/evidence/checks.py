@@ -22,7 +22,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Min, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -127,57 +127,56 @@ def _same_pictures(complaint, photos):
 
 
 def _reused(complaint, photos):
-    """Each photo against other complaints' and activity posts' photos: exact file or
-    perceptual-hash matches by index, near matches among the most recent photos. Of the
-    near matches only the earliest stored is read back (it is named; the rest are
-    counted), so a picture that many others resemble costs no more than a unique one."""
+    """Each photo against other complaints' and activity posts' photos: the same file or
+    perceptual hash (by index, over all photos) and near-identical hashes (a scan of the
+    most recent). Matches are counted and only the earliest stored is read back, to be
+    named: a picture that thousands of others resemble costs what a unique one does."""
     if not photos:
         return
     related = {complaint.pk}
     if complaint.duplicate_of_id:
         related.add(complaint.duplicate_of_id)
     related.update(complaint.duplicates.values_list("pk", flat=True))
-    exact = Q(sha256__in=[p.sha256 for p in photos])
-    exact |= Q(phash__in=[p.phash for p in photos if p.phash])
-    others = Photo.objects.exclude(complaint_id__in=related).only(
-        "id", "sha256", "phash", "complaint_id", "activity_id", "created_at")
-    candidates = {p.pk: p for p in others.filter(exact)}
-    recent = others.exclude(phash="").order_by("-id")[:REUSE_LOOKBACK]
-    near = _near(photos, recent.values_list("id", "phash"), skip=candidates)
-    earliest = {p.pk: p for p in others.filter(pk__in={min(ids) for ids in near.values()})}
-    refs = dict(
-        type(complaint).objects.filter(
-            pk__in={c.complaint_id for c in [*candidates.values(), *earliest.values()]
-                    if c.complaint_id}
-        ).values_list("pk", "ref"))
+    others = Photo.objects.exclude(complaint_id__in=related)
+    found = {}  # photo id -> (how many match, the lowest id among them)
     for photo in photos:
-        same = [c for c in candidates.values() if _close(photo, c)]
-        similar = near.get(photo.pk, [])
-        shown = same + ([earliest[min(similar)]] if similar and min(similar) in earliest else [])
-        if not shown:
+        same = Q(sha256=photo.sha256) | (Q(phash=photo.phash) if photo.phash else Q())
+        exact = others.filter(same).aggregate(n=Count("id"), first=Min("id"))
+        found[photo.pk] = (exact["n"], [exact["first"]] if exact["n"] else [])
+    recent = others.exclude(phash="").order_by("-id")[:REUSE_LOOKBACK]
+    for own, ids in _near(photos, recent.values_list("id", "phash")).items():
+        n, first = found[own]
+        found[own] = (n + len(ids), first + [min(ids)])
+    earliest = {p.pk: p for p in others.filter(
+        pk__in={min(first) for n, first in found.values() if n}).only(
+        "id", "complaint_id", "activity_id")}
+    refs = dict(type(complaint).objects.filter(
+        pk__in={p.complaint_id for p in earliest.values() if p.complaint_id}
+    ).values_list("pk", "ref"))
+    for photo in photos:
+        n, first_ids = found[photo.pk]
+        first = earliest.get(min(first_ids)) if n else None
+        if first is None:
             continue
-        first = min(shown, key=lambda c: (c.created_at, c.pk))
         if first.complaint_id:
             detail = _("Juga ada di aduan %(ref)s") % {"ref": refs.get(first.complaint_id, "?")}
         else:
             detail = _("Juga ada di kegiatan #%(id)s") % {"id": first.activity_id}
-        if len(same) + len(similar) > 1:
-            detail += _(" (dan %(n)d foto lain)") % {"n": len(same) + len(similar) - 1}
+        if n > 1:
+            detail += _(" (dan %(n)d foto lain)") % {"n": n - 1}
         yield _warn(complaint, photo, K.REUSED, detail, other=first,
                     other_complaint_id=first.complaint_id)
 
 
-def _near(photos, recent, skip) -> dict[int, list[int]]:
+def _near(photos, recent) -> dict[int, list[int]]:
     """For each photo with a perceptual hash, the ids of the `recent` (id, phash) rows
-    within NEAR_IDENTICAL bits of it, leaving out the ids in `skip`."""
+    1 to NEAR_IDENTICAL bits from it (0 bits is the same hash, found by index)."""
     mine = [(p.pk, len(p.phash), int(p.phash, 16)) for p in photos if p.phash]
     found: dict[int, list[int]] = {}
     for pk, phash in recent:
-        if pk in skip:
-            continue
         value = int(phash, 16)
         for own, length, bits in mine:
-            if length == len(phash) and (bits ^ value).bit_count() <= NEAR_IDENTICAL:
+            if length == len(phash) and 0 < (bits ^ value).bit_count() <= NEAR_IDENTICAL:
                 found.setdefault(own, []).append(pk)
     return found
 
