@@ -138,24 +138,24 @@ def _reused(complaint, photos):
         related.add(complaint.duplicate_of_id)
     related.update(complaint.duplicates.values_list("pk", flat=True))
     others = Photo.objects.exclude(complaint_id__in=related)
-    found = {}  # photo id -> (how many match, the lowest id among them)
+    found = {}  # photo id -> (how many match, the lowest id among them or None)
     for photo in photos:
         same = Q(sha256=photo.sha256) | (Q(phash=photo.phash) if photo.phash else Q())
         exact = others.filter(same).aggregate(n=Count("id"), first=Min("id"))
-        found[photo.pk] = (exact["n"], [exact["first"]] if exact["n"] else [])
+        found[photo.pk] = (exact["n"], exact["first"])
     recent = others.exclude(phash="").order_by("-id")[:REUSE_LOOKBACK]
     for own, ids in _near(photos, recent.values_list("id", "phash")).items():
         n, first = found[own]
-        found[own] = (n + len(ids), first + [min(ids)])
+        found[own] = (n + len(ids), min(ids) if first is None else min(first, *ids))
     earliest = {p.pk: p for p in others.filter(
-        pk__in={min(first) for n, first in found.values() if n}).only(
+        pk__in={first for n, first in found.values() if n}).only(
         "id", "complaint_id", "activity_id")}
     refs = dict(type(complaint).objects.filter(
         pk__in={p.complaint_id for p in earliest.values() if p.complaint_id}
     ).values_list("pk", "ref"))
     for photo in photos:
-        n, first_ids = found[photo.pk]
-        first = earliest.get(min(first_ids)) if n else None
+        n, lowest = found[photo.pk]
+        first = earliest.get(lowest) if n else None
         if first is None:
             continue
         if first.complaint_id:
