@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 
 from aduan.regions import geo
 
-from .images import JAKARTA, NEAR_IDENTICAL, hamming
+from .images import JAKARTA, looks_alike, parsed_hash
 from .models import Photo, ProofWarning
 
 FAR_METRES = 500  # phone GPS is good to ~10-50 m outdoors; a street or two is fine
@@ -111,9 +111,7 @@ def _distance(metres: float) -> str:
 def _close(a: Photo, b: Photo) -> bool:
     if a.sha256 == b.sha256:
         return True
-    if not a.phash or not b.phash or len(a.phash) != len(b.phash):
-        return False
-    return hamming(a.phash, b.phash) <= NEAR_IDENTICAL
+    return bool(a.phash and b.phash) and looks_alike(parsed_hash(a.phash), parsed_hash(b.phash))
 
 
 def _same_pictures(complaint, photos):
@@ -171,12 +169,12 @@ def _reused(complaint, photos):
 def _near(photos, recent) -> dict[int, list[int]]:
     """For each photo with a perceptual hash, the ids of the `recent` (id, phash) rows
     1 to NEAR_IDENTICAL bits from it (0 bits is the same hash, found by index)."""
-    mine = [(p.pk, len(p.phash), int(p.phash, 16)) for p in photos if p.phash]
+    mine = [(p.pk, parsed_hash(p.phash)) for p in photos if p.phash]
     found: dict[int, list[int]] = {}
     for pk, phash in recent:
-        value = int(phash, 16)
-        for own, length, bits in mine:
-            if length == len(phash) and 0 < (bits ^ value).bit_count() <= NEAR_IDENTICAL:
+        theirs = parsed_hash(phash)
+        for own, hashed in mine:
+            if hashed != theirs and looks_alike(hashed, theirs):
                 found.setdefault(own, []).append(pk)
     return found
 

@@ -188,6 +188,17 @@ def _decode(im: Image.Image, fmt: str, sha256: str) -> ProcessedImage:
     )
 
 
+def parsed_hash(phash: str) -> tuple[int, int]:
+    """A perceptual hash in hex as (length, value): parse once, compare many times."""
+    return len(phash), int(phash, 16)
+
+
+def looks_alike(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """The rule for "the same picture to the eye": parsed hashes of one length, at most
+    `NEAR_IDENTICAL` bits apart."""
+    return a[0] == b[0] and (a[1] ^ b[1]).bit_count() <= NEAR_IDENTICAL
+
+
 def hamming(phash_a: str, phash_b: str) -> int:
     """Number of differing bits between two perceptual hashes in hex."""
     if len(phash_a) != len(phash_b):

@@ -15,6 +15,8 @@ from aduan.evidence.images import (
     THUMB_MAX_SIDE,
     ImageRejected,
     hamming,
+    looks_alike,
+    parsed_hash,
     process,
     sniff,
 )
@@ -375,6 +377,15 @@ def test_hamming():
     assert hamming("8000000000000001", "0000000000000000") == 2
     with pytest.raises(ValueError):
         hamming("ff", "ffff")
+
+
+def test_looks_alike_is_within_near_identical_bits_of_one_length():
+    base = parsed_hash("0" * 16)
+    edge = parsed_hash(f"{(1 << NEAR_IDENTICAL) - 1:016x}")  # NEAR_IDENTICAL bits set
+    past = parsed_hash(f"{(1 << (NEAR_IDENTICAL + 1)) - 1:016x}")
+    assert looks_alike(base, base) and looks_alike(base, edge)
+    assert not looks_alike(base, past)
+    assert not looks_alike(parsed_hash("00"), parsed_hash("0000"))  # another hash size
 
 
 def test_sniff_reads_content_not_names():
