@@ -45,7 +45,13 @@ from django.utils import timezone  # noqa: E402
 from aduan.complaints.models import Complaint, Event, Reporter  # noqa: E402
 from aduan.dashboard.facts import refresh as refresh_facts  # noqa: E402
 from aduan.evidence import views  # noqa: E402
-from aduan.evidence.models import ActivityPost, BeforeAfter, Photo  # noqa: E402
+from aduan.evidence.models import (  # noqa: E402
+    BAND_FIELDS,
+    ActivityPost,
+    BeforeAfter,
+    Photo,
+    phash_and_bands,
+)
 from aduan.org.models import Official, Unit  # noqa: E402
 from aduan.regions.models import Region  # noqa: E402
 
@@ -117,7 +123,7 @@ def setup(complaints: int, posts: int) -> dict:
         refresh_facts([c.pk for c in made])
         photos = Photo.objects.bulk_create([
             Photo(complaint=c, tag="after", public="x.jpg", thumb="x.jpg", original="x",
-                  content_type="image/jpeg", phash=f"{rnd.getrandbits(64):016x}",
+                  content_type="image/jpeg", **phash_and_bands(f"{rnd.getrandbits(64):016x}"),
                   sha256=f"{rnd.getrandbits(256):064x}", uploaded_by_id=c.assignee_id)
             for c in made])
         BeforeAfter.objects.bulk_create([
@@ -193,8 +199,9 @@ def main() -> None:
     bits = int(Photo.objects.filter(complaint=complaint).values_list("phash", flat=True)[0], 16)
     alike = list(Photo.objects.exclude(complaint=complaint).order_by("-id")[:10_000])
     for n, photo in enumerate(alike):
-        photo.phash = f"{bits ^ (1 << (n % 64)) ^ (1 << ((n * 7 + 3) % 64)):016x}"
-    Photo.objects.bulk_update(alike, ["phash"], batch_size=1000)
+        photo.__dict__.update(phash_and_bands(
+            f"{bits ^ (1 << (n % 64)) ^ (1 << ((n * 7 + 3) % 64)):016x}"))
+    Photo.objects.bulk_update(alike, ["phash", *BAND_FIELDS], batch_size=1000)
     timed(f"the same, {len(alike):,} of them look alike", lambda: refresh(complaint))
     reset_queries()
 

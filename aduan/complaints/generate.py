@@ -234,7 +234,12 @@ def _library() -> list[dict]:
     every generated resolution."""
     from aduan.evidence.composite import before_after
     from aduan.evidence.images import process
-    from aduan.evidence.models import upload_original, upload_public, upload_thumb
+    from aduan.evidence.models import (
+        band_fields,
+        upload_original,
+        upload_public,
+        upload_thumb,
+    )
 
     photos = []
     for colour, word in LIBRARY:
@@ -251,7 +256,7 @@ def _library() -> list[dict]:
                                  picture),
             "content_type": processed.content_type, "width": processed.width,
             "height": processed.height, "phash": processed.phash,
-            "sha256": processed.sha256})
+            **band_fields(processed.phash), "sha256": processed.sha256})
     return photos
 
 

@@ -28,12 +28,13 @@ from django.utils.translation import gettext as _
 
 from aduan.regions import geo
 
-from .images import JAKARTA, looks_alike, parsed_hash
-from .models import Photo, ProofWarning
+from .images import JAKARTA, band_neighbours, hash_bands, looks_alike, parsed_hash
+from .models import BAND_FIELDS, Photo, ProofWarning
 
 FAR_METRES = 500  # phone GPS is good to ~10-50 m outdoors; a street or two is fine
 CLOCK_SLACK = timedelta(hours=1)  # phone clocks and time zones set wrong
-REUSE_LOOKBACK = 20_000  # recent photos compared by perceptual hash (plus exact matches)
+# Photos sharing a hash band with a new one that are compared bit by bit, at most.
+REUSE_CANDIDATES = 20_000
 
 K = ProofWarning.Kind
 
@@ -125,9 +126,9 @@ def _same_pictures(complaint, photos):
 
 
 def _reused(complaint, photos):
-    """Each photo against other complaints' and activity posts' photos: the same file or
-    perceptual hash (by index, over all photos) and near-identical hashes (a scan of the
-    most recent). Matches are counted and only the earliest stored is read back, to be
+    """Each photo against other complaints' and activity posts' photos, all of them, by
+    index: the same file or perceptual hash, and near-identical hashes (through the hash
+    bands, `_near`). Matches are counted and only the earliest stored is read back, to be
     named: a picture that thousands of others resemble costs what a unique one does."""
     if not photos:
         return
@@ -140,11 +141,9 @@ def _reused(complaint, photos):
     for photo in photos:
         same = Q(sha256=photo.sha256) | (Q(phash=photo.phash) if photo.phash else Q())
         exact = others.filter(same).aggregate(n=Count("id"), first=Min("id"))
-        found[photo.pk] = (exact["n"], exact["first"])
-    recent = others.exclude(phash="").order_by("-id")[:REUSE_LOOKBACK]
-    for own, ids in _near(photos, recent.values_list("id", "phash")).items():
-        n, first = found[own]
-        found[own] = (n + len(ids), min(ids) if first is None else min(first, *ids))
+        near = _near(photo, others)
+        firsts = [pk for pk in (exact["first"], *near) if pk is not None]
+        found[photo.pk] = (exact["n"] + len(near), min(firsts, default=None))
     earliest = {p.pk: p for p in others.filter(
         pk__in={first for n, first in found.values() if n}).only(
         "id", "complaint_id", "activity_id")}
@@ -166,17 +165,23 @@ def _reused(complaint, photos):
                     other_complaint_id=first.complaint_id)
 
 
-def _near(photos, recent) -> dict[int, list[int]]:
-    """For each photo with a perceptual hash, the ids of the `recent` (id, phash) rows
-    1 to NEAR_IDENTICAL bits from it (0 bits is the same hash, found by index)."""
-    mine = [(p.pk, parsed_hash(p.phash)) for p in photos if p.phash]
-    found: dict[int, list[int]] = {}
-    for pk, phash in recent:
-        theirs = parsed_hash(phash)
-        for own, hashed in mine:
-            if hashed != theirs and looks_alike(hashed, theirs):
-                found.setdefault(own, []).append(pk)
-    return found
+def _near(photo, others) -> list[int]:
+    """The ids of `others` 1 to NEAR_IDENTICAL bits from the photo's perceptual hash (0 bits
+    is the same hash, counted by index): candidates share a hash band with it, within
+    BAND_SLACK bits (images.hash_bands), found by index among all stored photos."""
+    bands = hash_bands(photo.phash)
+    if bands is None:
+        return []
+    shares_a_band = Q()
+    for field, band in zip(BAND_FIELDS, bands, strict=True):
+        shares_a_band |= Q(**{f"{field}__in": band_neighbours(band)})
+    # Unordered: an ORDER BY id would tempt SQLite into scanning the table in id order
+    # instead of the band indexes. Past REUSE_CANDIDATES (a picture like tens of thousands
+    # of others) the rest is not compared, so the count is a lower bound.
+    candidates = (others.filter(shares_a_band).exclude(phash=photo.phash)
+                  .order_by().values_list("id", "phash")[:REUSE_CANDIDATES])
+    mine = parsed_hash(photo.phash)
+    return [pk for pk, phash in candidates if looks_alike(mine, parsed_hash(phash))]
 
 
 def _no_capture(complaint, photos):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
 import math
 import threading
 from collections import OrderedDict
@@ -197,6 +198,35 @@ def looks_alike(a: tuple[int, int], b: tuple[int, int]) -> bool:
     """The rule for "the same picture to the eye": parsed hashes of one length, at most
     `NEAR_IDENTICAL` bits apart."""
     return a[0] == b[0] and (a[1] ^ b[1]).bit_count() <= NEAR_IDENTICAL
+
+
+# Finding near-identical hashes by index (multi-index hashing): a 64-bit hash is cut into
+# BANDS bands of 16 bits. Two hashes within NEAR_IDENTICAL bits agree within BAND_SLACK
+# bits in at least one band (four bands each 3 or more bits apart would make 12 > 8), so
+# every near-identical photo shares a band value with one of the few values near this
+# photo's own, and an index lookup finds it among any number of stored photos.
+BANDS = 4
+BAND_BITS = 16
+BAND_SLACK = NEAR_IDENTICAL // BANDS
+
+
+def hash_bands(phash: str) -> tuple[int, ...] | None:
+    """The bands of a 64-bit perceptual hash in hex, first band highest; None for a hash of
+    another size (or none), which is matched only when it is the very same."""
+    if len(phash) != BANDS * BAND_BITS // 4:
+        return None
+    value = int(phash, 16)
+    mask = (1 << BAND_BITS) - 1
+    return tuple((value >> (BAND_BITS * (BANDS - 1 - i))) & mask for i in range(BANDS))
+
+
+def band_neighbours(band: int) -> list[int]:
+    """Every band value within BAND_SLACK bits of `band` (137 of them, itself included)."""
+    found = [band]
+    for bits in range(1, BAND_SLACK + 1):
+        for flips in itertools.combinations(range(BAND_BITS), bits):
+            found.append(band ^ sum(1 << bit for bit in flips))
+    return found
 
 
 def hamming(phash_a: str, phash_b: str) -> int:

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from . import images
+
 
 def upload_original(instance, filename):
     return f"photos/original/{instance.sha256[:2]}/{instance.sha256}"
@@ -43,6 +45,12 @@ class Photo(models.Model):
     gps_lng = models.FloatField(null=True, blank=True)
     phash = models.CharField(max_length=32, blank=True, db_index=True)
     sha256 = models.CharField(max_length=64, db_index=True)
+    # The perceptual hash's four 16-bit bands (images.hash_bands), each indexed: the
+    # reuse check finds near-identical photos among all stored ones through them.
+    phash_band0 = models.IntegerField(null=True, blank=True, db_index=True, editable=False)
+    phash_band1 = models.IntegerField(null=True, blank=True, db_index=True, editable=False)
+    phash_band2 = models.IntegerField(null=True, blank=True, db_index=True, editable=False)
+    phash_band3 = models.IntegerField(null=True, blank=True, db_index=True, editable=False)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+",
@@ -63,6 +71,20 @@ class Photo(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_tag_display()} {self.sha256[:8]}"
+
+    def save(self, *args, **kwargs):
+        self.__dict__.update(band_fields(self.phash))
+        super().save(*args, **kwargs)
+
+
+BAND_FIELDS = tuple(f"phash_band{i}" for i in range(images.BANDS))
+
+
+def band_fields(phash: str) -> dict[str, int | None]:
+    """The band columns of a photo with this perceptual hash (all None without bands),
+    for every way a photo row is written (save, bulk inserts, generated data)."""
+    bands = images.hash_bands(phash) or (None,) * images.BANDS
+    return dict(zip(BAND_FIELDS, bands, strict=True))
 
 
 def upload_composite(instance, filename):
@@ -173,3 +195,8 @@ class ActivityPost(models.Model):
 
     def __str__(self) -> str:
         return f"{self.official} {self.published_at:%Y-%m-%d}"
+
+
+def phash_and_bands(phash: str) -> dict[str, str | int | None]:
+    """A perceptual hash with its bands: the fields of a photo row written in bulk."""
+    return {"phash": phash, **band_fields(phash)}

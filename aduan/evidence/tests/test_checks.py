@@ -1,8 +1,10 @@
 """Proof checks on real photo files: each check warns, none blocks, and clean proof is quiet."""
 
 import io
+import random
 import re
 from datetime import timedelta
+from importlib import import_module
 
 import pytest
 from django.db import connection
@@ -11,7 +13,8 @@ from PIL import Image
 
 from aduan.complaints import actions
 from aduan.evidence.checks import FAR_METRES, refresh
-from aduan.evidence.models import Photo, ProofWarning
+from aduan.evidence.images import hash_bands
+from aduan.evidence.models import Photo, ProofWarning, band_fields, phash_and_bands
 from aduan.evidence.store import save_photo
 from aduan.regions.models import Region
 
@@ -139,16 +142,56 @@ def test_a_picture_many_others_resemble_names_the_earliest_and_counts_the_rest(
     Photo.objects.bulk_create([
         Photo(complaint=others[n % len(others)], tag="before", public="x.jpg", thumb="x.jpg",
               original="x", content_type="image/jpeg",
-              phash=f"{bits ^ (1 << (n % 64)) ^ (1 << ((n * 7) % 64)):016x}",
-              sha256=f"{n:064x}") for n in range(200)])
+              sha256=f"{n:064x}", **phash_and_bands(
+                  f"{bits ^ (1 << (n % 64)) ^ (1 << ((n * 7) % 64)):016x}"))
+        for n in range(200)])
     with CaptureQueriesContext(connection) as queries:
         save_photo(photo, complaint=road, tag="after", user=dpupr)
     warning = ProofWarning.objects.get(complaint=road, kind=K.REUSED)
     assert warning.other_photo_id == first.pk and warning.other_complaint_id == rubbish.pk
     assert rubbish.ref in warning.detail and "(dan 200 foto lain)" in warning.detail
     listed = [len(ids.split(",")) for q in queries.captured_queries
-              for ids in re.findall(r" IN \(([^()]*)\)", q["sql"])]
+              for ids in re.findall(r'"id" IN \(([^()]*)\)', q["sql"])]
     assert max(listed) < 10
+
+
+def test_a_near_identical_photo_is_found_among_all_stored_not_only_recent_ones(
+        city, road, persona, here):
+    """A picture re-encoded a few bits away from one stored long ago, with 21,000
+    unrelated photos stored since (more than the 20,000 the check used to scan): found
+    through the hash bands and named."""
+    photo = phone_photo(8, taken=after_hours(road, 1), gps=here)
+    rubbish = city["complaints"][2]
+    old = save_photo(photo, complaint=rubbish, tag="after", user=persona("dlh"))
+    bits = int(old.phash, 16)
+    copy = f"{bits ^ 0b1011 ^ (1 << 40) ^ (1 << 63):016x}"  # 5 bits away, 3 bands apart
+    assert sum(a != b for a, b in zip(hash_bands(copy), hash_bands(old.phash), strict=True)) == 3
+    rnd = random.Random(7)
+    others = [c for c in city["complaints"] if c.pk not in (road.pk, rubbish.pk)]
+    Photo.objects.bulk_create([
+        Photo(complaint=others[n % len(others)], tag="before", public="x.jpg", thumb="x.jpg",
+              original="x", content_type="image/jpeg", sha256=f"{n:064x}",
+              **phash_and_bands(f"{rnd.getrandbits(64):016x}"))
+        for n in range(21_000)], batch_size=2000)
+    mine = save_photo(photo, complaint=road, tag="after", user=persona("dpupr"), check=False)
+    Photo.objects.filter(pk=mine.pk).update(phash=copy, sha256="f" * 64, **band_fields(copy))
+    refresh(road)
+    warning = ProofWarning.objects.get(complaint=road, kind=K.REUSED)
+    assert warning.other_photo_id == old.pk and rubbish.ref in warning.detail
+
+
+def test_photos_stored_before_the_bands_get_them_from_the_migration(road, persona, here):
+    from django.apps import apps
+
+    fill_bands = import_module("aduan.evidence.migrations.0004_photo_hash_bands").fill_bands
+    photo = save_photo(phone_photo(8, taken=after_hours(road, 1), gps=here), complaint=road,
+                       tag="before", user=persona("dpupr"))
+    assert photo.phash_band0 is not None
+    Photo.objects.update(**dict.fromkeys(band_fields(""), None))  # as before the migration
+    fill_bands(apps, None)
+    photo.refresh_from_db()
+    assert (photo.phash_band0, photo.phash_band1, photo.phash_band2,
+            photo.phash_band3) == hash_bands(photo.phash)
 
 
 def test_a_merge_makes_a_shared_photo_one_case_and_a_merge_without_photos_changes_nothing(

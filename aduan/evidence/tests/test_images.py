@@ -2,6 +2,7 @@
 
 import hashlib
 import io
+import random
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -9,12 +10,17 @@ from PIL import Image, ImageCms, ImageDraw
 from PIL.ExifTags import GPS, IFD, Base
 
 from aduan.evidence.images import (
+    BAND_BITS,
+    BAND_SLACK,
+    BANDS,
     JAKARTA,
     NEAR_IDENTICAL,
     PUBLIC_MAX_SIDE,
     THUMB_MAX_SIDE,
     ImageRejected,
+    band_neighbours,
     hamming,
+    hash_bands,
     looks_alike,
     parsed_hash,
     process,
@@ -386,6 +392,23 @@ def test_looks_alike_is_within_near_identical_bits_of_one_length():
     assert looks_alike(base, base) and looks_alike(base, edge)
     assert not looks_alike(base, past)
     assert not looks_alike(parsed_hash("00"), parsed_hash("0000"))  # another hash size
+
+
+def test_every_near_identical_hash_shares_a_band_within_the_slack():
+    """The pigeonhole the reuse check's index lookup rests on, for random hashes and
+    random flips of up to NEAR_IDENTICAL bits, and for flips spread evenly over the bands
+    (the worst case: BAND_SLACK bits in each)."""
+    rnd = random.Random(11)
+    spread = [band * BAND_BITS + bit for band in range(BANDS) for bit in range(BAND_SLACK)]
+    for n in range(3000):
+        value = rnd.getrandbits(64)
+        flips = spread if n % 10 == 0 else rnd.sample(range(64), rnd.randint(1, NEAR_IDENTICAL))
+        other = value ^ sum(1 << bit for bit in flips)
+        mine, theirs = hash_bands(f"{value:016x}"), hash_bands(f"{other:016x}")
+        assert any(b in band_neighbours(a) for a, b in zip(mine, theirs, strict=True))
+    assert len(set(band_neighbours(0))) == 1 + 16 + 120
+    assert hash_bands("0123456789abcdef") == (0x0123, 0x4567, 0x89AB, 0xCDEF)
+    assert hash_bands("0123") is None and hash_bands("") is None
 
 
 def test_sniff_reads_content_not_names():
