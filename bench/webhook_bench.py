@@ -125,6 +125,7 @@ class Graph:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # kept-open connections: no 40 ms stalls
 
             def log_message(self, *a):
                 pass
@@ -141,6 +142,7 @@ class Graph:
                 self.wfile.write(data.encode())
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True  # kept-open connections must not hold up close
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v23.0"
 

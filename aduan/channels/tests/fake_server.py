@@ -95,6 +95,7 @@ class FakeServer:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # kept-open connections: no 40 ms stalls
 
             def log_message(self, *args):
                 pass
