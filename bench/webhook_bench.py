@@ -25,7 +25,7 @@ import sys
 import tempfile
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 SECRET = "bench-app-secret"
@@ -33,6 +33,9 @@ VERIFY = "bench-verify"
 PHONE_ID = "106540352242922"
 ROOT = Path(__file__).resolve().parent.parent
 ADUAN = str(Path(sys.executable).parent / "aduan")
+sys.path.insert(0, str(ROOT))
+
+from aduan.channels.tests.fake_server import KeptOpenHandler  # noqa: E402
 
 
 def payload(n: int, sender: str) -> bytes:
@@ -123,13 +126,7 @@ class Graph:
         self.arrived = {}
         graph = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-            disable_nagle_algorithm = True  # kept-open connections: no 40 ms stalls
-
-            def log_message(self, *a):
-                pass
-
+        class Handler(KeptOpenHandler):
             def do_POST(self):
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 graph.arrived.setdefault(body.get("to"), time.monotonic())

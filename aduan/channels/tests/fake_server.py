@@ -16,6 +16,17 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
+class KeptOpenHandler(BaseHTTPRequestHandler):
+    """The request handler of every fake provider: HTTP/1.1 with its connections kept open,
+    as the client (channels/http.py) keeps them, and quiet."""
+
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body leave at once: no 40 ms ACK stalls
+
+    def log_message(self, *args):
+        pass
+
+
 def jpeg(colour=(200, 30, 30), size=(64, 48)) -> bytes:
     from PIL import Image
 
@@ -93,13 +104,7 @@ class FakeServer:
     def start(self):
         fake = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-            disable_nagle_algorithm = True  # kept-open connections: no 40 ms stalls
-
-            def log_message(self, *args):
-                pass
-
+        class Handler(KeptOpenHandler):
             def _go(self):
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""

@@ -4,11 +4,12 @@ errors sorted for retrying."""
 
 import socket
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 
 import pytest
 
 from aduan.channels import http
+from aduan.channels.tests.fake_server import KeptOpenHandler
 
 
 class Server:
@@ -22,13 +23,7 @@ class Server:
         self.lock = threading.Lock()
         server = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-            disable_nagle_algorithm = True  # kept-open connections: no 40 ms stalls
-
-            def log_message(self, *args):
-                pass
-
+        class Handler(KeptOpenHandler):
             def setup(self):
                 super().setup()
                 self.answered = 0

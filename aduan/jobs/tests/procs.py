@@ -15,9 +15,11 @@ import sys
 import tempfile
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
+
+from aduan.channels.tests.fake_server import KeptOpenHandler
 
 SECRET = "faults-app-secret"
 PHONE_ID = "106540352242922"
@@ -76,13 +78,7 @@ class Graph:
         self.count = 0
         graph = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-            disable_nagle_algorithm = True  # kept-open connections: no 40 ms stalls
-
-            def log_message(self, *a):
-                pass
-
+        class Handler(KeptOpenHandler):
             def do_GET(self):
                 path, _, query = self.path.partition("?")
                 found = path.rstrip("/").endswith(f"/{PHONE_ID}") and "throughput" in query
