@@ -102,8 +102,8 @@ def request(method: str, url: str, *, json_body=None, data: bytes | None = None,
                 headers.pop("Authorization", None)  # a token is for the host it was made for
             url, parts = urllib.parse.urlunsplit(target), target
             continue
-        if status >= 400 or 300 <= status < 400:
-            _raise_for(method, url, status, body, reply.get("Retry-After"))
+        if status >= 300:
+            raise _error_for(method, url, status, body, reply.get("Retry-After"))
         return Response(status, body, reply.get("Content-Type", ""))
     raise Rejected(f"{method} {safe_url(url)}: more than {REDIRECTS} redirects")
 
@@ -173,14 +173,14 @@ def _exchange(method: str, parts: urllib.parse.SplitResult, data: bytes | None,
         return reply.status, body, reply.headers
 
 
-def _raise_for(method: str, url: str, status: int, body: bytes, retry_header) -> None:
+def _error_for(method: str, url: str, status: int, body: bytes, retry_header) -> ProviderError:
+    """The error an answer with this status and body is: Retryable or Rejected."""
     detail = _error_detail(body)
     message = f"{method} {safe_url(url)}: HTTP {status} {detail}".strip()
     retry_after = _retry_after(retry_header, body)
     fields = error_fields(body)
-    if status == 429 or status >= 500:
-        raise Retryable(message, status, retry_after, **fields)
-    raise Rejected(message, status, retry_after, **fields)
+    kind = Retryable if status == 429 or status >= 500 else Rejected
+    return kind(message, status, retry_after, **fields)
 
 
 def _proxied(parts: urllib.parse.SplitResult) -> bool:
@@ -199,8 +199,8 @@ def _through_urllib(method: str, url: str, data: bytes | None, headers: dict,
                 raise Rejected(f"{safe_url(url)}: response larger than {limit} bytes")
             return Response(resp.status, body, resp.headers.get("Content-Type", ""))
     except urllib.error.HTTPError as exc:
-        _raise_for(method, url, exc.code, exc.read(4096), exc.headers.get("Retry-After"))
-        raise  # not reached: _raise_for always raises
+        raise _error_for(method, url, exc.code, exc.read(4096),
+                         exc.headers.get("Retry-After")) from None
     except TimeoutError as exc:
         raise Retryable(f"{method} {safe_url(url)}: timeout") from exc
     except urllib.error.URLError as exc:

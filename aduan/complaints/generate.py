@@ -235,7 +235,7 @@ def _library() -> list[dict]:
     from aduan.evidence.composite import before_after
     from aduan.evidence.images import process
     from aduan.evidence.models import (
-        band_fields,
+        phash_and_bands,
         upload_original,
         upload_public,
         upload_thumb,
@@ -255,8 +255,8 @@ def _library() -> list[dict]:
             "composite": _stored(f"photos/before-after/contoh-{processed.sha256[:12]}.jpg",
                                  picture),
             "content_type": processed.content_type, "width": processed.width,
-            "height": processed.height, "phash": processed.phash,
-            **band_fields(processed.phash), "sha256": processed.sha256})
+            "height": processed.height, **phash_and_bands(processed.phash),
+            "sha256": processed.sha256})
     return photos
 
 

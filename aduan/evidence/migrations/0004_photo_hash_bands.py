@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-from aduan.evidence.models import band_fields
+from aduan.evidence.models import BAND_FIELDS, band_fields
 
 
 def fill_bands(apps, schema_editor):
@@ -13,10 +13,10 @@ def fill_bands(apps, schema_editor):
         photo.__dict__.update(band_fields(photo.phash))
         batch.append(photo)
         if len(batch) == 2000:
-            Photo.objects.bulk_update(batch, list(band_fields("")))
+            Photo.objects.bulk_update(batch, BAND_FIELDS)
             batch = []
     if batch:
-        Photo.objects.bulk_update(batch, list(band_fields("")))
+        Photo.objects.bulk_update(batch, BAND_FIELDS)
 
 
 class Migration(migrations.Migration):
