@@ -243,7 +243,7 @@ def storages_for(storage: str) -> dict:
         if not parsed.netloc:
             raise ImproperlyConfigured("ADUAN_STORAGE=s3://BUCKET?endpoint=...: no bucket")
         default = {
-            "BACKEND": "storages.backends.s3.S3Storage",
+            "BACKEND": "aduan.objectstore.S3Storage",  # django-storages' S3Storage
             "OPTIONS": {
                 "bucket_name": parsed.netloc, "endpoint_url": query.get("endpoint"),
                 "region_name": query.get("region"), "default_acl": None,

@@ -234,24 +234,21 @@ def _library() -> list[dict]:
     every generated resolution."""
     from aduan.evidence.composite import before_after
     from aduan.evidence.images import process
-    from aduan.evidence.models import (
-        phash_and_bands,
-        upload_original,
-        upload_public,
-        upload_thumb,
-    )
+    from aduan.evidence.models import phash_and_bands
 
     photos = []
     for colour, word in LIBRARY:
         data = _draw(colour, f"SESUDAH - {word}")
         processed = process(data)
-        holder = type("H", (), {"sha256": processed.sha256, "complaint_id": None})()
+        # Named by content alone (not evidence/filenames.py's unique names): one copy
+        # shared by every generated row and every run.
+        key = processed.sha256[:32]
         picture = before_after(_draw((90, 70, 50), f"SEBELUM - {word}"), data,
                                reference="Contoh", footer="Aduan")
         photos.append({
-            "original": _stored(upload_original(holder, ""), data),
-            "public": _stored(upload_public(holder, ""), processed.public_jpeg),
-            "thumb": _stored(upload_thumb(holder, ""), processed.thumb_jpeg),
+            "original": _stored(f"photos/generated/original/{key}.jpg", data),
+            "public": _stored(f"photos/generated/public/{key}.jpg", processed.public_jpeg),
+            "thumb": _stored(f"photos/generated/thumb/{key}.jpg", processed.thumb_jpeg),
             "composite": _stored(f"photos/before-after/contoh-{processed.sha256[:12]}.jpg",
                                  picture),
             "content_type": processed.content_type, "width": processed.width,

@@ -3,18 +3,19 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from . import images
+from .filenames import photo_name
 
 
 def upload_original(instance, filename):
-    return f"photos/original/{instance.sha256[:2]}/{instance.sha256}"
+    return photo_name("original", instance.sha256)
 
 
 def upload_public(instance, filename):
-    return f"photos/public/{instance.sha256[:2]}/{instance.sha256}.jpg"
+    return photo_name("public", instance.sha256, ".jpg")
 
 
 def upload_thumb(instance, filename):
-    return f"photos/thumb/{instance.sha256[:2]}/{instance.sha256}.jpg"
+    return photo_name("thumb", instance.sha256, ".jpg")
 
 
 class Photo(models.Model):

@@ -6,9 +6,11 @@ once no other photo row points at it."""
 
 from django.core.files.base import ContentFile
 
+from aduan.evidence.filenames import photo_name
 from aduan.evidence.models import Photo
 
-STRIPPED_PREFIX = "photos/original-stripped/"
+STRIPPED = "original-stripped"
+STRIPPED_PREFIX = f"photos/{STRIPPED}/"
 
 
 def is_stripped(photo: Photo) -> bool:
@@ -25,8 +27,7 @@ def strip_original(photo: Photo) -> bool:
     old = photo.original.name
     with photo.public.open("rb") as handle:
         clean = handle.read()
-    new = storage.save(f"{STRIPPED_PREFIX}{photo.sha256[:2]}/{photo.sha256}.jpg",
-                       ContentFile(clean))
+    new = storage.save(photo_name(STRIPPED, photo.sha256, ".jpg"), ContentFile(clean))
     Photo.objects.filter(pk=photo.pk).update(original=new, gps_lat=None, gps_lng=None,
                                              content_type="image/jpeg")
     photo.original.name, photo.gps_lat, photo.gps_lng = new, None, None

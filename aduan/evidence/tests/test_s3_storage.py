@@ -75,3 +75,52 @@ def test_s3_url_without_a_bucket_is_refused():
 
     with pytest.raises(ImproperlyConfigured):
         project_settings.storages_for("s3://?endpoint=http://127.0.0.1:9")
+
+
+@pytest.fixture
+def heads(on_s3, monkeypatch):
+    """The names asked about with a HEAD request (S3Storage.exists)."""
+    from storages.backends.s3 import S3Storage
+
+    asked: list[str] = []
+    original = S3Storage.exists
+
+    def exists(self, name):
+        asked.append(name)
+        return original(self, name)
+
+    monkeypatch.setattr(S3Storage, "exists", exists)
+    return asked
+
+
+def test_a_photo_is_written_without_asking_whether_its_names_are_taken(db, heads):
+    data = phone_photo(5)
+    first = save_photo(data, by_citizen=True)
+    again = save_photo(data, by_citizen=True)  # the same picture sent twice
+
+    assert heads == []  # was one HEAD per file: three per photo
+    files = [f.name for p in (first, again) for f in (p.original, p.public, p.thumb)]
+    assert len(set(files)) == 6  # still a file of its own per row (an erase deletes one)
+    assert set(files) <= set(heads_s3_keys(first))
+    for photo in (first, again):
+        with photo.original.open("rb") as handle:
+            assert handle.read() == data
+
+
+def heads_s3_keys(photo) -> list[str]:
+    storage = photo.original.storage
+    return [o.key for o in storage.bucket.objects.all()]
+
+
+def test_other_files_with_a_taken_name_still_get_a_name_of_their_own(db, heads):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    one = default_storage.save("attachments/2026/12/voice.ogg", ContentFile(b"first"))
+    two = default_storage.save("attachments/2026/12/voice.ogg", ContentFile(b"second"))
+
+    assert one != two and heads  # asked, and given a suffix: nothing overwritten
+    with default_storage.open(one) as handle:
+        assert handle.read() == b"first"
+    with default_storage.open(two) as handle:
+        assert handle.read() == b"second"
