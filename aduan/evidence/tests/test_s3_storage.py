@@ -124,3 +124,29 @@ def test_other_files_with_a_taken_name_still_get_a_name_of_their_own(db, heads):
         assert handle.read() == b"first"
     with default_storage.open(two) as handle:
         assert handle.read() == b"second"
+
+
+def test_small_files_go_up_in_one_call_and_large_ones_through_the_transfer_manager(
+        db, on_s3, monkeypatch):
+    from boto3.s3.transfer import TransferConfig
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from storages.backends.s3 import S3Storage
+
+    through_manager: list[str] = []
+    upload = S3Storage._save
+    monkeypatch.setattr(S3Storage, "_save", lambda self, name, content: (
+        through_manager.append(name), upload(self, name, content))[1])
+
+    photo = save_photo(phone_photo(6), by_citizen=True)
+    assert through_manager == []
+    head = on_s3.client().head_object(Bucket=BUCKET, Key=photo.public.name)
+    assert head["ContentType"] == "image/jpeg"
+
+    default_storage.transfer_config = TransferConfig(multipart_threshold=16)
+    name = default_storage.save("attachments/2026/12/notes.pdf", ContentFile(b"%PDF-" * 10))
+    assert through_manager == [name]
+    with default_storage.open(name) as handle:
+        assert handle.read() == b"%PDF-" * 10
+    assert on_s3.client().head_object(Bucket=BUCKET, Key=name)["ContentType"] == \
+        "application/pdf"
