@@ -61,6 +61,16 @@ def _follow(photo: Photo) -> None:
     written.append(entry)
 
 
+def _write(files: list, contents: list[bytes]) -> None:
+    """Save each file's content; if one fails, those already written are deleted."""
+    for n, (file, content) in enumerate(zip(files, contents, strict=True)):
+        try:
+            file.save(file.field.name, ContentFile(content), save=False)
+        except Exception:
+            _delete(file.storage, [written.name for written in files[:n]])
+            raise
+
+
 def save_photo(data: bytes, *, complaint=None, tag: str = Photo.Tag.BEFORE, user=None,
                by_citizen: bool = False, activity=None, check: bool = True) -> Photo:
     """Process and store one photo. Raises ImageRejected with a message for the user.
@@ -76,14 +86,12 @@ def save_photo(data: bytes, *, complaint=None, tag: str = Photo.Tag.BEFORE, user
         uploaded_by=user if user is not None and user.is_authenticated else None,
         by_citizen=by_citizen,
     )
-    photo.original.save("original", ContentFile(data), save=False)
-    photo.public.save("public.jpg", ContentFile(image.public_jpeg), save=False)
-    photo.thumb.save("thumb.jpg", ContentFile(image.thumb_jpeg), save=False)
+    files = [photo.original, photo.public, photo.thumb]
+    _write(files, [data, image.public_jpeg, image.thumb_jpeg])
     try:
         photo.save()
     except Exception:
-        _delete(photo.original.storage, [photo.original.name, photo.public.name,
-                                         photo.thumb.name])
+        _delete(photo.original.storage, [f.name for f in files])
         raise
     _follow(photo)
     if complaint is not None and check:

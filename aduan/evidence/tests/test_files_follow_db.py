@@ -74,3 +74,23 @@ def test_sweep_reports_orphans_and_ignores_young_and_referenced_files(city, jpeg
     assert orphans.find().names == []  # younger than an hour: maybe a transaction running
     orphans._last_run = 0.0
     assert orphans.sweep() is not None and orphans.sweep() is None  # at most hourly
+
+
+def test_when_one_file_cannot_be_written_the_others_are_removed(jpeg, settings,
+                                                                  monkeypatch):
+    from django.core.files.storage import FileSystemStorage
+
+    from aduan.evidence.store import save_photo
+
+    write = FileSystemStorage.save
+
+    def save(self, name, content, max_length=None):
+        if "/thumb/" in name:
+            raise OSError("disk full")
+        return write(self, name, content, max_length)
+
+    before, rows = files_on_disk(settings), Photo.objects.count()
+    monkeypatch.setattr(FileSystemStorage, "save", save)
+    with pytest.raises(OSError, match="disk full"):
+        save_photo(jpeg(colour=(200, 10, 30)))
+    assert files_on_disk(settings) == before and Photo.objects.count() == rows
