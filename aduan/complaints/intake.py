@@ -236,10 +236,14 @@ def open_complaint(msg: IncomingMessage) -> Complaint:
     decision = None
     if about is None and merge_into is None and confident:
         decision = lookups.route(category, region, rt, rw)
-    with writing():
+    from aduan.evidence.store import prepared
+
+    # Photos are processed and their files written first: no write lock held meanwhile.
+    with prepared(msg.photos[: settings.ADUAN_MAX_PHOTOS], by_citizen=True) as photos, \
+            writing():
         complaint.reporter = _reporter(msg)
         plainsql.insert(complaint)  # nothing listens to a complaint's save signals
-        photo_ids = _attach(complaint, msg.photos)
+        photo_ids = _attach(complaint, photos)
         actions.record(
             complaint, "received", None, public=True, at=now,
             note=acknowledgement_note(complaint),
@@ -262,16 +266,17 @@ def open_complaint(msg: IncomingMessage) -> Complaint:
     return complaint
 
 
-def _attach(complaint: Complaint, photos: list[bytes]) -> list[int]:
-    from aduan.evidence.store import ImageRejected, save_photo
+def _attach(complaint: Complaint, photos: list) -> list[int]:
+    """The rows of photos prepared before the write (evidence/store.py), and the proof
+    checks once for all of them."""
+    from aduan.evidence.checks import refresh
+    from aduan.evidence.store import record
 
-    ids = []
-    for data in photos[: settings.ADUAN_MAX_PHOTOS]:
-        try:
-            ids.append(save_photo(data, complaint=complaint, by_citizen=True).pk)
-        except ImageRejected:
-            continue
-    return ids
+    for photo in photos:
+        record(photo, complaint=complaint, check=False)
+    if photos:
+        refresh(complaint)
+    return [photo.pk for photo in photos]
 
 
 def acknowledgement_note(complaint: Complaint) -> str:

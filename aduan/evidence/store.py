@@ -25,7 +25,12 @@ _WRITTEN: ContextVar[list | None] = ContextVar("aduan_written_photos", default=N
 @contextmanager
 def files_follow_db():
     """Within this block, files of photos whose transaction rolls back are deleted at the
-    end (those still waiting for an outer transaction, as in tests, are left alone)."""
+    end (those still waiting for an outer transaction, as in tests, are left alone).
+    Inside another such block, the outer one does it (its transaction may roll back
+    after this block ends)."""
+    if _WRITTEN.get() is not None:
+        yield
+        return
     written: list = []
     token = _WRITTEN.set(written)
     try:
@@ -71,14 +76,18 @@ def _write(files: list, contents: list[bytes]) -> None:
             raise
 
 
-def save_photo(data: bytes, *, complaint=None, tag: str = Photo.Tag.BEFORE, user=None,
-               by_citizen: bool = False, activity=None, check: bool = True) -> Photo:
-    """Process and store one photo. Raises ImageRejected with a message for the user.
+def _files(photo: Photo) -> list:
+    return [photo.original, photo.public, photo.thumb]
 
-    A complaint's proof checks are recomputed at once (`check=False` to batch them)."""
+
+def prepare(data: bytes, *, tag: str = Photo.Tag.BEFORE, user=None,
+            by_citizen: bool = False) -> Photo:
+    """Process a photo and write its files; the row is not saved yet (`record` saves it).
+    The slow part of storing a photo (decoding, re-encoding, three uploads), so it can
+    run before a write transaction instead of inside it. Raises ImageRejected."""
     image = process(data)
     photo = Photo(
-        complaint=complaint, activity=activity, tag=tag, content_type=image.content_type,
+        tag=tag, content_type=image.content_type,
         width=image.width, height=image.height, taken_at=image.taken_at, phash=image.phash,
         sha256=image.sha256,
         gps_lat=image.gps[0] if image.gps else None,
@@ -86,12 +95,18 @@ def save_photo(data: bytes, *, complaint=None, tag: str = Photo.Tag.BEFORE, user
         uploaded_by=user if user is not None and user.is_authenticated else None,
         by_citizen=by_citizen,
     )
-    files = [photo.original, photo.public, photo.thumb]
-    _write(files, [data, image.public_jpeg, image.thumb_jpeg])
+    _write(_files(photo), [data, image.public_jpeg, image.thumb_jpeg])
+    return photo
+
+
+def record(photo: Photo, *, complaint=None, activity=None, check: bool = True) -> Photo:
+    """Save the row of a prepared photo on a complaint or activity post. A complaint's
+    proof checks are recomputed at once (`check=False` to batch them)."""
+    photo.complaint, photo.activity = complaint, activity
     try:
         photo.save()
     except Exception:
-        _delete(photo.original.storage, [f.name for f in files])
+        _delete(photo.original.storage, [f.name for f in _files(photo)])
         raise
     _follow(photo)
     if complaint is not None and check:
@@ -99,3 +114,33 @@ def save_photo(data: bytes, *, complaint=None, tag: str = Photo.Tag.BEFORE, user
 
         refresh(complaint)
     return photo
+
+
+@contextmanager
+def prepared(photos: list[bytes], **kwargs):
+    """The photos prepared (files written) before the caller's write transaction, which
+    then only `record`s them; those refused (ImageRejected) are left out. When the block
+    ends, the files of photos the database did not keep are deleted: never recorded, or
+    recorded in a transaction that rolled back (`files_follow_db`)."""
+    ready: list[Photo] = []
+    try:
+        for data in photos:
+            try:
+                ready.append(prepare(data, **kwargs))
+            except ImageRejected as exc:
+                logger.info("photo refused: %s", exc)
+        with files_follow_db():
+            yield ready
+    finally:
+        for photo in ready:
+            if photo.pk is None:
+                _delete(photo.original.storage, [f.name for f in _files(photo)])
+
+
+def save_photo(data: bytes, *, complaint=None, tag: str = Photo.Tag.BEFORE, user=None,
+               by_citizen: bool = False, activity=None, check: bool = True) -> Photo:
+    """Process and store one photo. Raises ImageRejected with a message for the user.
+
+    A complaint's proof checks are recomputed at once (`check=False` to batch them)."""
+    return record(prepare(data, tag=tag, user=user, by_citizen=by_citizen),
+                  complaint=complaint, activity=activity, check=check)
