@@ -249,6 +249,16 @@ class Runner:
                 break
         return total
 
+    def _new_name(self) -> None:
+        """After a round that failed on the database: jobs it claimed may still be
+        `running` under this loop's name (their release or finish could not be written),
+        and the process's heartbeat would renew them for as long as the loop lives, so
+        nothing would run them again. Under a new name they lapse after one lease and are
+        claimed again (jobs are idempotent)."""
+        LEASES.release(self.worker)
+        self.worker = queue.worker_name()
+        LEASES.add(self.worker)
+
     # --- forever --------------------------------------------------------------------
     def run_forever(self, stop: threading.Event | None = None) -> None:
         if stop is not None:
@@ -265,6 +275,7 @@ class Runner:
                 except DatabaseError as exc:
                     logger.warning("worker round failed (%s); retrying", exc.__class__.__name__)
                     connection.close()
+                    self._new_name()
                     self.stop.wait(0.5)
                     continue
                 finally:

@@ -5,7 +5,7 @@ import time
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.utils import timezone
 
 from aduan.jobs import queue
@@ -273,3 +273,36 @@ def test_one_heartbeat_renews_the_leases_of_every_loop(request):
     assert len(queue.claim("loop-a", 1)) == len(queue.claim("loop-b", 1)) == 1
     assert queue.heartbeat("loop-a", "loop-b") == 2
     assert queue.heartbeat("loop-c") == 0
+
+
+def test_jobs_a_failed_round_left_claimed_are_run_again_after_one_lease(request, settings,
+                                                                        monkeypatch):
+    # The database went away after a claim was written but before the loop could use or
+    # release it (CI's fault run: a PostgreSQL restart mid-round left 21 jobs `running`,
+    # their lease renewed by the live process's heartbeat, never run).
+    settings.ADUAN_JOB_LEASE_SECONDS = 1.0
+    k = key(request)
+    tasks.record.enqueue(k)
+    claim, failed = queue.claim, []
+
+    def claim_then_fail(*args, **kwargs):
+        jobs = claim(*args, **kwargs)
+        if jobs and not failed:
+            failed.append(jobs)
+            raise DatabaseError("server closed the connection unexpectedly")
+        return jobs
+
+    monkeypatch.setattr(queue, "claim", claim_then_fail)
+    stop = threading.Event()
+    loop = Runner(poll=0.1)
+    thread = threading.Thread(target=loop.run_forever, args=(stop,))
+    thread.start()
+    try:
+        deadline = time.monotonic() + 8
+        while time.monotonic() < deadline and not tasks.runs(k):
+            time.sleep(0.1)
+    finally:
+        stop.set()
+        thread.join(10)
+    assert failed and tasks.runs(k) == 1
+    assert not Job.objects.exists()
