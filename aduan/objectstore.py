@@ -19,8 +19,9 @@ from aduan.evidence.filenames import is_unique
 
 class S3Storage(s3.S3Storage):
     def get_available_name(self, name, max_length=None):
-        if is_unique(clean_name(name)):
-            return get_available_overwrite_name(clean_name(name), max_length)
+        cleaned = clean_name(name)
+        if is_unique(cleaned):
+            return get_available_overwrite_name(cleaned, max_length)
         return super().get_available_name(name, max_length)
 
     def _save(self, name, content):

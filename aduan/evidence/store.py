@@ -56,7 +56,7 @@ def _follow(photo: Photo) -> None:
     if written is None or not connection.in_atomic_block:
         return
     entry = {"committed": False, "storage": photo.original.storage,
-             "names": [photo.original.name, photo.public.name, photo.thumb.name]}
+             "names": [f.name for f in _files(photo)]}
 
     def committed():
         entry["committed"] = True
@@ -78,6 +78,11 @@ def _write(files: list, contents: list[bytes]) -> None:
 
 def _files(photo: Photo) -> list:
     return [photo.original, photo.public, photo.thumb]
+
+
+def _discard(photo: Photo) -> None:
+    """Delete the files of a photo whose row the database does not keep."""
+    _delete(photo.original.storage, [f.name for f in _files(photo)])
 
 
 def prepare(data: bytes, *, tag: str = Photo.Tag.BEFORE, user=None,
@@ -106,7 +111,7 @@ def record(photo: Photo, *, complaint=None, activity=None, check: bool = True) -
     try:
         photo.save()
     except Exception:
-        _delete(photo.original.storage, [f.name for f in _files(photo)])
+        _discard(photo)
         raise
     _follow(photo)
     if complaint is not None and check:
@@ -134,7 +139,7 @@ def prepared(photos: list[bytes], **kwargs):
     finally:
         for photo in ready:
             if photo.pk is None:
-                _delete(photo.original.storage, [f.name for f in _files(photo)])
+                _discard(photo)
 
 
 def save_photo(data: bytes, *, complaint=None, tag: str = Photo.Tag.BEFORE, user=None,
